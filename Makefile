@@ -1,0 +1,68 @@
+# IGN Portal. `make run` serves the 71st session on SQLite; `make test` runs the tests.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+ARGS ?=
+STAMP := $(VENV)/.installed
+
+# Settings for local use: DEBUG on, SQLite, console e-mail, no other service.
+LOCAL_ENV := DJANGO_DEBUG=1
+# The tests run in production posture, but over plain HTTP.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-deployment DJANGO_SECURE_SSL_REDIRECT=0
+# The production-like server on loopback: DEBUG off, plain HTTP.
+SERVE_ENV := DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
+
+.PHONY: help venv setup-data run serve test admin lint clean
+
+help:
+	@echo "make run    - set up and serve the portal with the 71st session (SQLite, DEBUG)"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make serve  - the production-like server (gunicorn, DEBUG off, WhiteNoise)"
+	@echo "make admin  - create a superuser"
+	@echo "make lint   - ruff"
+
+$(STAMP): pyproject.toml
+	@py=""; for c in python3.13 python3.12 python3; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then py=$$c; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then echo "IGN Portal needs Python 3.12 or newer, and none was found (tried python3.13, python3.12, python3)." >&2; exit 1; fi; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$($$py --version)"; $$py -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+setup-data: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py create_groups
+	$(PY) manage.py load_ign71
+
+run: $(STAMP)
+	$(LOCAL_ENV) $(MAKE) --no-print-directory setup-data
+	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+.env:
+	@echo "Writing .env with a new local DJANGO_SECRET_KEY"
+	@printf 'DJANGO_SECRET_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+
+serve: $(STAMP) .env
+	$(SERVE_ENV) $(MAKE) --no-print-directory setup-data
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn ign_portal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+admin: $(STAMP)
+	$(LOCAL_ENV) $(PY) manage.py createsuperuser
+
+test: $(STAMP)
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(TEST_ENV) $(VENV)/bin/pytest $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

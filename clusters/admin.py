@@ -1,0 +1,12 @@
+"""The clusters in the admin."""
+
+from django.contrib import admin
+
+from .models import Cluster
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "slug"]
+    search_fields = ["title", "description"]
+    prepopulated_fields = {"slug": ["title"]}

@@ -1,0 +1,252 @@
+"""Official letters: the sender's letterhead, the letter, its signatories and its enclosures."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class PaperSize(models.TextChoices):
+    LETTER = "letter", _("US Letter (New York)")
+    A4 = "a4", _("A4 (Geneva, Vienna)")
+
+
+class Letterhead(models.Model):
+    """A sending office and the letterhead printed at the top of its letters."""
+
+    name = models.CharField(_("office"), max_length=200, unique=True, help_text=_(
+        "E.g. “The President of the General Assembly”."))
+    heading = models.TextField(_("letterhead"), help_text=_(
+        "The heading exactly as printed, one line per line."))
+    place = models.CharField(_("place"), max_length=100, default="New York")
+    paper_size = models.CharField(
+        _("paper size"), max_length=10, choices=PaperSize, default=PaperSize.LETTER
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("letterhead")
+        verbose_name_plural = _("letterheads")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paper_size__in=PaperSize.values), name="letterhead_paper_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class LetterQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone may read: issued letters and the superseded originals of corrections."""
+        return self.filter(status__in=[Letter.Status.ISSUED, Letter.Status.SUPERSEDED])
+
+    def issued(self):
+        return self.filter(status=Letter.Status.ISSUED)
+
+    def drafts(self):
+        return self.filter(status=Letter.Status.DRAFT)
+
+
+class Letter(models.Model):
+    """An official letter. Once issued it is a record: it never changes silently."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+        SUPERSEDED = "superseded", _("Superseded by a correction")
+
+    class Audience(models.TextChoices):
+        MEMBERS = "members", _("All Permanent Representatives (Member States)")
+        MEMBERS_AND_OBSERVERS = "members_observers", _(
+            "All Permanent Representatives and Permanent Observers")
+        NAMED = "named", _("The missions named on the letter")
+
+    session = models.ForeignKey(
+        "ign_sessions.Session", on_delete=models.PROTECT, related_name="letters",
+        verbose_name=_("session"),
+    )
+    letterhead = models.ForeignKey(
+        Letterhead, on_delete=models.PROTECT, related_name="letters", verbose_name=_("sender")
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_(
+        "The letter's address on the portal: /letters/<slug>/."))
+    date = models.DateField(_("date"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    reference = models.CharField(_("reference or symbol"), max_length=80, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, help_text=_(
+        "A short line for listings, e.g. “Letter dated 12 January 2017 on the resumption of "
+        "the intergovernmental negotiations”."))
+    addressee = models.TextField(_("addressee block"), help_text=_(
+        "Exactly as printed, e.g. “To All Permanent Representatives to the United Nations” "
+        "and “New York” on the next line."))
+    audience = models.CharField(
+        _("recipients"), max_length=20, choices=Audience, default=Audience.MEMBERS
+    )
+    recipients = models.ManyToManyField(
+        "ign_sessions.Mission", blank=True, related_name="+", verbose_name=_("named missions"),
+    )
+    salutation = models.CharField(_("salutation"), max_length=100, default="Excellency,")
+    body = models.TextField(_("body"), blank=True, help_text=_(
+        "Markdown: blank lines between paragraphs; *emphasis*, **bold**, lists."))
+    complimentary_close = models.CharField(
+        _("complimentary close"), max_length=300,
+        default="Please accept, Excellency, the assurances of my highest consideration.",
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    clusters = models.ManyToManyField(
+        "clusters.Cluster", blank=True, related_name="letters", verbose_name=_("clusters")
+    )
+    meetings = models.ManyToManyField(
+        "ign_sessions.Meeting", blank=True, related_name="letters",
+        verbose_name=_("meetings announced"),
+    )
+    documents = models.ManyToManyField(
+        "ign_sessions.GADocument", blank=True, related_name="letters",
+        verbose_name=_("documents referred to"),
+    )
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    correction_number = models.PositiveSmallIntegerField(
+        _("correction number"), null=True, blank=True, editable=False
+    )
+
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", editable=False, verbose_name=_("issued by"),
+    )
+    # The as-distributed PDF, rendered once when the letter is issued.
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    verification_code = models.CharField(
+        _("verification code"), max_length=20, null=True, blank=True, unique=True,
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        permissions = [
+            ("issue_letter", _("Can issue letters and corrections")),
+            ("distribute_letter", _("Can distribute letters to the missions")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "issued", "superseded"]),
+                name="letter_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(
+                    issued_at__isnull=False, date__isnull=False, pdf__isnull=False,
+                ) & ~Q(pdf_sha256=""),
+                name="letter_issued_has_record",
+                violation_error_message=_(
+                    "An issued letter has its date, its issue time and its PDF."),
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True, correction_number__isnull=True)
+                | Q(corrects__isnull=False, correction_number__gte=1),
+                name="letter_correction_numbered",
+            ),
+            models.UniqueConstraint(
+                fields=["corrects", "correction_number"], name="letter_correction_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("correspondence:detail", kwargs={"slug": self.slug})
+
+    def get_pdf_url(self):
+        return reverse("correspondence:pdf", kwargs={"slug": self.slug})
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+
+class Signatory(models.Model):
+    """A signature on a letter: the person, and the block exactly as printed on this letter."""
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("letter")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    person = models.ForeignKey(
+        "ign_sessions.Person", on_delete=models.PROTECT, related_name="signatures",
+        verbose_name=_("person"),
+    )
+    block = models.TextField(_("signature block"), help_text=_(
+        "Name, title and role as printed on this letter, one line per line."))
+
+    class Meta:
+        ordering = ["letter", "position"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "position"], name="signatory_position_unique",
+                violation_error_message=_("Two signatories cannot share a place."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.block.splitlines()[0] if self.block else str(self.person)
+
+
+def annex_upload_to(instance, filename):
+    return f"annexes/{instance.letter.slug}/{filename}"
+
+
+class Enclosure(models.Model):
+    """Something a letter encloses: another letter, or an uploaded PDF annex."""
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="enclosures", verbose_name=_("cover letter")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    enclosed_letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="enclosed_in",
+        verbose_name=_("enclosed letter"),
+    )
+    annex = models.FileField(_("PDF annex"), upload_to=annex_upload_to, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["letter", "position"]
+        verbose_name = _("enclosure")
+        verbose_name_plural = _("enclosures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "position"], name="enclosure_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(enclosed_letter__isnull=False) & Q(annex=""))
+                | (Q(enclosed_letter__isnull=True) & ~Q(annex="")),
+                name="enclosure_letter_or_annex",
+                violation_error_message=_("An enclosure is either a letter or a PDF annex."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(enclosed_letter=models.F("letter")),
+                name="enclosure_not_itself",
+                violation_error_message=_("A letter cannot enclose itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or str(self.enclosed_letter or self.annex.name)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "correspondence"
+urlpatterns = [
+    path("", views.LetterListView.as_view(), name="list"),
+    path("<slug:slug>.pdf", views.letter_pdf, name="pdf"),
+    path("<slug:slug>/", views.LetterDetailView.as_view(), name="detail"),
+]

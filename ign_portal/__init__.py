@@ -1,0 +1,1 @@
+"""IGN Portal: the General Assembly's negotiations on Security Council reform."""

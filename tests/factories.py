@@ -1,0 +1,96 @@
+"""Plain factory helpers: make_<thing>(**overrides) returns a saved object."""
+
+import datetime as dt
+import itertools
+
+from clusters.models import Cluster
+from sessions.models import (
+    NEW_YORK,
+    CoChairAppointment,
+    Meeting,
+    Mission,
+    MissionAddress,
+    Person,
+    Room,
+    Session,
+    State,
+)
+
+_seq = itertools.count(1)
+
+
+def _code():
+    n = next(_seq)
+    return "Z" + chr(65 + (n // 26) % 26) + chr(65 + n % 26)
+
+
+def make_state(**overrides):
+    code = overrides.pop("code", None) or _code()
+    fields = {"code": code, "name": f"State {code}", "short_name": f"State {code}",
+              "kind": State.Kind.MEMBER, "regional_group": "WEOG"}
+    fields.update(overrides)
+    return State.objects.create(**fields)
+
+
+def make_mission(*, state=None, emails=("registry@mission.example",), **overrides):
+    state = state or make_state()
+    mission = Mission.objects.create(
+        state=state, name=overrides.pop("name", f"Permanent Mission of {state.short_name}"),
+        **overrides,
+    )
+    for email in emails:
+        MissionAddress.objects.create(mission=mission, email=email)
+    return mission
+
+
+def make_person(**overrides):
+    n = next(_seq)
+    fields = {"honorific": "H.E. Mr.", "given_name": f"Given{n}", "family_name": f"Family{n}"}
+    fields.update(overrides)
+    return Person.objects.create(**fields)
+
+
+def make_session(**overrides):
+    number = overrides.pop("number", None) or 100 + next(_seq)
+    fields = {"number": number, "opens_on": dt.date(2016, 9, 13),
+              "closes_on": dt.date(2017, 9, 11)}
+    fields.update(overrides)
+    if "president" not in fields:
+        fields["president"] = make_person()
+    return Session.objects.create(**fields)
+
+
+def make_room(**overrides):
+    fields = {"name": f"Conference Room {next(_seq)}"}
+    fields.update(overrides)
+    return Room.objects.create(**fields)
+
+
+def make_meeting(**overrides):
+    session = overrides.pop("session", None) or make_session()
+    starts_at = overrides.pop(
+        "starts_at", dt.datetime(2017, 2, 6, 10, 0, tzinfo=NEW_YORK)
+    )
+    fields = {
+        "session": session,
+        "number": overrides.pop("number", None) or next(_seq),
+        "starts_at": starts_at,
+        "ends_at": overrides.pop("ends_at", starts_at + dt.timedelta(hours=3)),
+        "room": overrides.pop("room", None) or make_room(),
+    }
+    fields.update(overrides)
+    return Meeting.objects.create(**fields)
+
+
+def make_cochair(**overrides):
+    session = overrides.pop("session", None) or make_session()
+    state = overrides.pop("state", None) or make_state()
+    person = overrides.pop("person", None) or make_person(state=state)
+    fields = {"session": session, "person": person, "state": state,
+              "appointed_on": dt.date(2016, 10, 26)}
+    fields.update(overrides)
+    return CoChairAppointment.objects.create(**fields)
+
+
+def get_cluster(number):
+    return Cluster.objects.get(number=number)
