@@ -206,3 +206,4 @@ LOGGING = {
 # --- The portal -----------------------------------------------------------
 IGN_ANNEX_MAX_BYTES = env.int("IGN_ANNEX_MAX_BYTES", default=20 * 1024 * 1024)
 IGN_DELIVERY_STUCK_SECONDS = env.int("IGN_DELIVERY_STUCK_SECONDS", default=600)
+IGN_VERIFY_MAX_BYTES = env.int("IGN_VERIFY_MAX_BYTES", default=50 * 1024 * 1024)

@@ -1,0 +1,16 @@
+"""Fixtures of the letters' tests."""
+
+import pytest
+
+from correspondence.models import Letter
+from correspondence.seed import CO_CHAIRS_SLUG, PGA_SLUG
+
+
+@pytest.fixture
+def pga_letter(seeded):
+    return Letter.objects.get(slug=PGA_SLUG)
+
+
+@pytest.fixture
+def co_chairs_letter(seeded):
+    return Letter.objects.get(slug=CO_CHAIRS_SLUG)
