@@ -189,7 +189,7 @@ def append_annexes(pdf, annexes):
         first_page = len(writer.pages)
         with annex.annex.open("rb") as fh:
             writer.append(PdfReader(io.BytesIO(fh.read())), import_outline=False)
-        writer.add_outline_item(str(annex), first_page)
+        writer.add_outline_item(title=str(annex), page_number=first_page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
