@@ -66,7 +66,7 @@ def letter_issue(*, letter, by, at=None):
     issued; an enclosed letter still a draft).
     """
     with transaction.atomic():
-        letter = Letter.objects.select_for_update().select_related(
+        letter = Letter.objects.select_for_update(of=("self",)).select_related(
             "letterhead", "corrects").get(pk=letter.pk)
         problems = issue_problems(letter)
         if problems:
@@ -155,3 +155,25 @@ def letter_for_pdf(uploaded):
         digest.update(chunk)
     return Letter.objects.public().select_related("letterhead").filter(
         pdf_sha256=digest.hexdigest()).first()
+
+
+# The bytes of public letters, per process. Safe because the database forbids any change to
+# an issued letter's slug, PDF or hash and any return to draft (triggers in migration 0002):
+# what a slug serves once public, it serves for ever. Bounded; restart the web processes
+# after restoring an older database backup.
+_STORED_PDFS = {}
+STORED_PDFS_MAX_BYTES = 64 * 1024 * 1024
+
+
+def stored_pdf(slug):
+    """(sha256, bytes) of the public letter's PDF as issued, or None."""
+    hit = _STORED_PDFS.get(slug)
+    if hit is not None:
+        return hit
+    row = Letter.objects.public().filter(slug=slug).values_list("pdf_sha256", "pdf").first()
+    if row is None or row[1] is None:
+        return None
+    hit = (row[0], bytes(row[1]))
+    if sum(len(pdf) for _, pdf in _STORED_PDFS.values()) + len(hit[1]) <= STORED_PDFS_MAX_BYTES:
+        _STORED_PDFS[slug] = hit
+    return hit

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter
-from .services import letter_for_code, letter_for_pdf
+from .services import letter_for_code, letter_for_pdf, stored_pdf
 
 
 def visible_letters(request):
@@ -46,16 +46,20 @@ class LetterDetailView(DetailView):
 @require_http_methods(["GET", "HEAD"])
 def letter_pdf(request, slug):
     """The stored bytes of a public letter, never re-rendered; 304 when the ETag matches."""
-    row = Letter.objects.public().filter(slug=slug).values_list("pdf_sha256", "pdf").first()
-    if row is None or row[1] is None:
+    stored = stored_pdf(slug)
+    if stored is None:
         raise Http404
-    sha256, pdf = row
+    return pdf_response(request, slug, *stored)
+
+
+def pdf_response(request, slug, sha256, pdf):
     etag = f'"{sha256}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(bytes(pdf), content_type="application/pdf")
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
+        response["Content-Length"] = str(len(pdf))
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -134,3 +134,23 @@ def test_pdf_of_a_staff_draft_is_404_on_the_public_url(admin_client):
     assert admin_client.get(make_letter().get_pdf_url()).status_code == 404
 
 
+
+
+def test_pdf_download_skips_the_session_and_language_machinery(client, pga_letter):
+    response = client.get(pga_letter.get_pdf_url())
+    head = client.head(pga_letter.get_pdf_url())
+
+    assert response.status_code == 200 and "Vary" not in response
+    assert int(response["Content-Length"]) == len(bytes(pga_letter.pdf))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert head.status_code == 200 and head.content == b""
+    assert head["Content-Length"] == response["Content-Length"]
+
+
+def test_superseded_letters_stay_downloadable_with_the_same_bytes(client, pga_letter):
+    before = client.get(pga_letter.get_pdf_url()).content
+    letter_issue(letter=letter_correct(letter=pga_letter, by=None), by=None)
+
+    after = Client().get(pga_letter.get_pdf_url())
+
+    assert after.status_code == 200 and after.content == before == bytes(pga_letter.pdf)
