@@ -189,6 +189,12 @@ def append_annexes(pdf, annexes):
         first_page = len(writer.pages)
         with annex.annex.open("rb") as fh:
             writer.append(PdfReader(io.BytesIO(fh.read())), import_outline=False)
+        # An annex brings its pages' content only: no annotation, link or page action
+        # (which could carry JavaScript or a form) reaches the document we distribute.
+        for page in writer.pages[first_page:]:
+            for key in ("/Annots", "/AA"):
+                if key in page:
+                    del page[key]
         writer.add_outline_item(title=str(annex), page_number=first_page)
     out = io.BytesIO()
     writer.write(out)
