@@ -119,3 +119,29 @@ def test_seed_loaded_in_another_fresh_database_gives_the_same_bytes(tmp_path, pg
                            capture_output=True, text=True).stdout.strip()
 
     assert other == pga_letter.pdf_sha256 == hashlib.sha256(bytes(pga_letter.pdf)).hexdigest()
+
+
+def test_loading_the_seed_again_changes_no_letter(pga_letter, co_chairs_letter):
+    from django.core.management import call_command
+
+    from correspondence.models import Letter, Signatory
+
+    before = list(Letter.objects.order_by("pk").values())
+    call_command("load_ign71", verbosity=0)
+
+    assert list(Letter.objects.order_by("pk").values()) == before
+    assert Signatory.objects.count() == 3
+    assert pga_letter.enclosures.get().enclosed_letter == co_chairs_letter
+    assert (pga_letter.status, co_chairs_letter.status) == ("issued", "issued")
+    assert pga_letter.issued_by is None
+
+
+def test_a4_letterhead_gives_a4_pages():
+    from correspondence.services import letter_issue
+    from tests.factories import make_letter, make_letterhead
+
+    letter = make_letter(letterhead=make_letterhead(paper_size="a4", place="Geneva"))
+
+    page = reader(bytes(letter_issue(letter=letter, by=None).pdf)).pages[0]
+
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
