@@ -176,6 +176,8 @@ def test_annex_upload_accepts_a_pdf_and_it_is_distributed(admin_client, settings
     assert Enclosure.objects.get(letter=letter).annex.name.endswith(".pdf")
     assert len(pdf.pages) == 2
     assert [item.title for item in pdf.outline][-1] == "Annex"
+    page = admin_client.get(letter.get_absolute_url()).text
+    assert "Enclosure: Annex (in the PDF as distributed)." in page and "/media/" not in page
 
 
 @pytest.mark.parametrize("name, content, message", [

@@ -154,3 +154,12 @@ def test_superseded_letters_stay_downloadable_with_the_same_bytes(client, pga_le
     after = Client().get(pga_letter.get_pdf_url())
 
     assert after.status_code == 200 and after.content == before == bytes(pga_letter.pdf)
+
+
+def test_list_marks_superseded_letters(client, pga_letter):
+    letter_issue(letter=letter_correct(letter=pga_letter, by=None), by=None)
+
+    text = client.get("/letters/").text
+
+    assert text.count("Superseded by a correction") == 1
+    assert f'aria-label="PDF: {pga_letter.subject}"' in text
