@@ -10,6 +10,7 @@ import functools
 import io
 import mimetypes
 import posixpath
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -24,6 +25,9 @@ from django.utils.translation import gettext as _
 INTERNAL_ORIGIN = "https://ign-portal.invalid"
 STYLESHEET = "css/letter.css"
 PDF_VARIANT = "pdf/ua-1"
+# The shared font configuration is not meant for concurrent layouts: threaded servers
+# (runserver, gunicorn's gthread workers) render one PDF at a time per process.
+_RENDER_LOCK = threading.Lock()
 
 
 class RefusedURL(ValueError):
@@ -115,12 +119,13 @@ def html_to_pdf(html, *, attachments_allowed=False):
     """
     from weasyprint import HTML
 
-    document = HTML(
-        string=html, base_url=f"{INTERNAL_ORIGIN}/", url_fetcher=url_fetcher()
-    ).render(font_config=font_config(), stylesheets=[stylesheet()], pdf_variant=PDF_VARIANT)
-    if not attachments_allowed:
-        document.metadata.attachments = []
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    with _RENDER_LOCK:
+        document = HTML(
+            string=html, base_url=f"{INTERNAL_ORIGIN}/", url_fetcher=url_fetcher()
+        ).render(font_config=font_config(), stylesheets=[stylesheet()], pdf_variant=PDF_VARIANT)
+        if not attachments_allowed:
+            document.metadata.attachments = []
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def sheets_of(letter):
