@@ -1,10 +1,24 @@
 """Official letters: the sender's letterhead, the letter, its signatories and its enclosures."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from .rendering import render_body, render_lines
+
+
+class LetterIsRecord(ValidationError):
+    """Raised on any attempt to change an issued letter, its signatories or its enclosures."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _(
+            "This letter has been issued: it is a record and cannot be changed. "
+            "Issue a correction instead."), code="letter_is_record")
 
 
 class PaperSize(models.TextChoices):
@@ -166,11 +180,43 @@ class Letter(models.Model):
             ),
         ]
 
+    # What may differ between the stored row of an issued letter and a save of it: nothing
+    # but the status (issued -> superseded, by issuing a correction) and `updated_at`.
+    MUTABLE_WHEN_ISSUED = ("status", "updated_at")
+
     def __str__(self):
         return self.subject
 
+    def save(self, *args, **kwargs):
+        """Save a draft; refuse any change of an issued or superseded letter's content."""
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored is not None and not stored.is_draft:
+                self._refuse_changes_of(stored)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("correspondence:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        if type(self).objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists():
+            raise LetterIsRecord()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_changes_of(self, stored):
+        for field in self._meta.concrete_fields:
+            if field.name in self.MUTABLE_WHEN_ISSUED:
+                continue
+            old, new = field.value_from_object(stored), field.value_from_object(self)
+            if isinstance(old, memoryview):
+                old = bytes(old)
+            if isinstance(new, memoryview):
+                new = bytes(new)
+            if old != new:
+                raise LetterIsRecord()
+        allowed = {(stored.status, stored.status), (self.Status.ISSUED, self.Status.SUPERSEDED)}
+        if (stored.status, self.status) not in allowed:
+            raise LetterIsRecord()
 
     def get_pdf_url(self):
         return reverse("correspondence:pdf", kwargs={"slug": self.slug})
@@ -179,8 +225,62 @@ class Letter(models.Model):
     def is_draft(self):
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_public(self):
+        return self.status in (self.Status.ISSUED, self.Status.SUPERSEDED)
 
-class Signatory(models.Model):
+    @property
+    def body_html(self):
+        return render_body(self.body)
+
+    @property
+    def addressee_html(self):
+        return render_lines(self.addressee)
+
+    @property
+    def printed_reference(self):
+        if self.correction_number:
+            corr = f"Corr.{self.correction_number}"
+            return f"{self.reference}/{corr}" if self.reference else corr
+        return self.reference
+
+    @property
+    def bookmark_label(self):
+        date = f"{self.date:%-d %B %Y}" if self.date else _("undated")
+        return f"{self.letterhead.name}, {date}"
+
+    @property
+    def current_correction(self):
+        """The issued correction that supersedes this letter, if any."""
+        root = self.corrects or self
+        return root.corrections.filter(status=self.Status.ISSUED).order_by(
+            "-correction_number").first()
+
+
+def letter_is_locked(letter_id):
+    """Whether the letter (by id) is issued or superseded, read from the database."""
+    return Letter.objects.filter(pk=letter_id).exclude(status=Letter.Status.DRAFT).exists()
+
+
+class LockedWithLetterMixin:
+    """Signatories and enclosures of an issued letter are part of the record."""
+
+    def save(self, *args, **kwargs):
+        old_letter = None
+        if self.pk:
+            old_letter = type(self).objects.filter(pk=self.pk).values_list(
+                "letter_id", flat=True).first()
+        if letter_is_locked(self.letter_id) or (old_letter and letter_is_locked(old_letter)):
+            raise LetterIsRecord()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if letter_is_locked(self.letter_id):
+            raise LetterIsRecord()
+        return super().delete(*args, **kwargs)
+
+
+class Signatory(LockedWithLetterMixin, models.Model):
     """A signature on a letter: the person, and the block exactly as printed on this letter."""
 
     letter = models.ForeignKey(
@@ -213,7 +313,7 @@ def annex_upload_to(instance, filename):
     return f"annexes/{instance.letter.slug}/{filename}"
 
 
-class Enclosure(models.Model):
+class Enclosure(LockedWithLetterMixin, models.Model):
     """Something a letter encloses: another letter, or an uploaded PDF annex."""
 
     letter = models.ForeignKey(
@@ -250,3 +350,13 @@ class Enclosure(models.Model):
 
     def __str__(self):
         return self.title or str(self.enclosed_letter or self.annex.name)
+
+
+@receiver(pre_delete, sender=Letter)
+@receiver(pre_delete, sender=Signatory)
+@receiver(pre_delete, sender=Enclosure)
+def refuse_deleting_records(sender, instance, **kwargs):
+    """Also stops QuerySet.delete() (the admin's bulk action), which skips Model.delete()."""
+    letter_id = instance.pk if sender is Letter else instance.letter_id
+    if letter_is_locked(letter_id):
+        raise LetterIsRecord()

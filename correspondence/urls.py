@@ -5,6 +5,7 @@ from . import views
 app_name = "correspondence"
 urlpatterns = [
     path("", views.LetterListView.as_view(), name="list"),
+    path("verify/", views.verify, name="verify"),
     path("<slug:slug>.pdf", views.letter_pdf, name="pdf"),
     path("<slug:slug>/", views.LetterDetailView.as_view(), name="detail"),
 ]

@@ -1,10 +1,16 @@
-"""The letters archive: issued letters in HTML and as distributed in PDF."""
+"""The letters archive: issued letters in HTML and as distributed in PDF, and verification."""
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView
 
+from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter
+from .services import letter_for_code, letter_for_pdf, stored_pdf
 
 
 def visible_letters(request):
@@ -20,7 +26,7 @@ class LetterListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Letter.objects.public().select_related("session", "letterhead")
+        return Letter.objects.public().select_related("session", "letterhead").defer("pdf")
 
 
 class LetterDetailView(DetailView):
@@ -28,13 +34,58 @@ class LetterDetailView(DetailView):
     context_object_name = "letter"
 
     def get_queryset(self):
-        return visible_letters(self.request).select_related("session", "letterhead")
+        return visible_letters(self.request).select_related(
+            "session", "letterhead", "corrects").prefetch_related("signatories").defer("pdf")
+
+    def get_context_data(self, **kwargs):
+        enclosures = self.object.enclosures.select_related(
+            "enclosed_letter__letterhead").prefetch_related("enclosed_letter__signatories")
+        return super().get_context_data(enclosures=enclosures, **kwargs)
 
 
+@require_http_methods(["GET", "HEAD"])
 def letter_pdf(request, slug):
-    letter = get_object_or_404(visible_letters(request), slug=slug)
-    if letter.pdf is None:
+    """The stored bytes of a public letter, never re-rendered; 304 when the ETag matches."""
+    stored = stored_pdf(slug)
+    if stored is None:
         raise Http404
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{letter.slug}.pdf"'
+    return pdf_response(request, slug, *stored)
+
+
+def pdf_response(request, slug, sha256, pdf):
+    etag = f'"{sha256}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
+        response["Content-Length"] = str(len(pdf))
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    """Is this code, or this PDF file, an issued letter? Which one, and is it superseded?"""
+    code_form, file_form, letter, searched = VerifyCodeForm(), VerifyFileForm(), None, False
+    status = 200
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.IGN_VERIFY_MAX_BYTES + 65536:
+            file_form = VerifyFileForm()
+            file_form.errors["pdf"] = file_form.error_class([_("The file is too large.")])
+            status = 413
+        else:
+            file_form = VerifyFileForm(request.POST, request.FILES)
+            if file_form.is_valid():
+                letter, searched = letter_for_pdf(file_form.cleaned_data["pdf"]), True
+            else:
+                status = 400
+    elif "code" in request.GET:
+        code_form = VerifyCodeForm(request.GET)
+        if code_form.is_valid():
+            letter, searched = letter_for_code(code_form.cleaned_data["code"]), True
+    return render(request, "correspondence/verify.html", {
+        "code_form": code_form, "file_form": file_form, "letter": letter, "searched": searched,
+        "correction": letter.current_correction if letter and not letter.is_draft else None,
+    }, status=status)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "correspondence.middleware.LetterPDFMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -206,3 +207,4 @@ LOGGING = {
 # --- The portal -----------------------------------------------------------
 IGN_ANNEX_MAX_BYTES = env.int("IGN_ANNEX_MAX_BYTES", default=20 * 1024 * 1024)
 IGN_DELIVERY_STUCK_SECONDS = env.int("IGN_DELIVERY_STUCK_SECONDS", default=600)
+IGN_VERIFY_MAX_BYTES = env.int("IGN_VERIFY_MAX_BYTES", default=50 * 1024 * 1024)

@@ -94,3 +94,35 @@ def make_cochair(**overrides):
 
 def get_cluster(number):
     return Cluster.objects.get(number=number)
+
+
+def make_letterhead(**overrides):
+    from correspondence.models import Letterhead
+
+    n = next(_seq)
+    fields = {"name": f"Office {n}", "heading": f"OFFICE {n}"}
+    fields.update(overrides)
+    return Letterhead.objects.create(**fields)
+
+
+def make_letter(*, signatories=1, **overrides):
+    """A draft letter ready to issue (dated, with a body and `signatories` signatures)."""
+    from correspondence.models import Letter, Signatory
+
+    n = next(_seq)
+    fields = {
+        "slug": f"letter-{n}", "date": dt.date(2017, 3, 1), "subject": f"Letter {n}",
+        "addressee": "To All Permanent Representatives to the United Nations\nNew York",
+        "body": f"The body of letter {n}.",
+    }
+    fields.update(overrides)
+    if "session" not in fields:
+        fields["session"] = make_session()
+    if "letterhead" not in fields:
+        fields["letterhead"] = make_letterhead()
+    letter = Letter.objects.create(**fields)
+    for position in range(1, signatories + 1):
+        person = make_person()
+        Signatory.objects.create(letter=letter, position=position, person=person,
+                                 block=f"{person.display_name}\nSignatory {position}")
+    return letter

@@ -1,0 +1,94 @@
+"""Download an issued letter's PDF under gunicorn, against the same bytes as a static file.
+
+    .venv/bin/python bench/pdf_download.py [--port 18180] [--seconds 10] [--connections 32]
+
+Serves a throw-away copy of the portal (SQLite, the seed loaded, DEBUG off, WhiteNoise) on
+loopback with the same gunicorn command as `make serve`, then runs wrk against
+/letters/<slug>.pdf and against the same bytes saved under STATIC_ROOT. Prints requests
+per second and their ratio (goal >= 0.8); asserts nothing about time.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from _setup import ROOT, django_with_seed
+
+
+def wrk(url, seconds, connections):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+        check=True, capture_output=True, text=True).stdout
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), out
+
+
+def wait_until_up(url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                return response.read()
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=18180)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+
+    workdir = django_with_seed()
+    from django.core.management import call_command
+
+    from correspondence.models import Letter
+    from correspondence.seed import PGA_SLUG
+
+    static_root = workdir / "static"
+    os.environ["STATIC_ROOT"] = str(static_root)
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECURE_SSL_REDIRECT": "0",
+           "DJANGO_SECURE_COOKIES": "0", "DJANGO_HSTS_SECONDS": "0",
+           "STATIC_ROOT": str(static_root)}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                   cwd=ROOT, env=env, check=True)
+    pdf = bytes(Letter.objects.get(slug=PGA_SLUG).pdf)
+    (static_root / "bench").mkdir()
+    (static_root / "bench" / "letter.pdf").write_bytes(pdf)
+    call_command("check", verbosity=0)
+
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "ign_portal.wsgi",
+         "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        dynamic_url = f"{base}/letters/{PGA_SLUG}.pdf"
+        static_url = f"{base}/static/bench/letter.pdf"
+        assert wait_until_up(dynamic_url) == pdf == wait_until_up(static_url)
+        wrk(dynamic_url, 2, args.connections)  # warm every worker
+        letters_rps, _ = wrk(dynamic_url, args.seconds, args.connections)
+        static_rps, _ = wrk(static_url, args.seconds, args.connections)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"{len(pdf)} bytes, gunicorn with {args.workers} workers, wrk -c{args.connections} "
+          f"for {args.seconds} s each, loopback")
+    print(f"  /letters/{PGA_SLUG}.pdf (stored bytes): {letters_rps:9.1f} requests/s")
+    print(f"  same bytes as a WhiteNoise static file:  {static_rps:9.1f} requests/s")
+    print(f"  ratio letters / static: {letters_rps / static_rps:.2f}  (goal >= 0.8)")
+
+
+if __name__ == "__main__":
+    main()

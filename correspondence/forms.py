@@ -1,0 +1,97 @@
+"""Forms of the letters: the public verification form and the admin's annex upload."""
+
+import io
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enclosure, Letter
+
+PDF_MAGIC = b"%PDF-"
+RESERVED_SLUGS = {"verify"}
+
+
+def check_pdf_upload(uploaded, max_bytes):
+    """Refuse anything but a readable PDF of at most `max_bytes`; return the file."""
+    if uploaded.size > max_bytes:
+        raise forms.ValidationError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.") % {
+                "size": filesizeformat(uploaded.size), "limit": filesizeformat(max_bytes)},
+            code="too_large")
+    uploaded.seek(0)
+    head = uploaded.read(1024)
+    if PDF_MAGIC not in head:
+        raise forms.ValidationError(_("This file is not a PDF."), code="not_pdf")
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    uploaded.seek(0)
+    try:
+        reader = PdfReader(io.BytesIO(uploaded.read()))
+        pages = len(reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        raise forms.ValidationError(
+            _("This PDF cannot be read; it may be damaged."), code="unreadable") from None
+    finally:
+        uploaded.seek(0)
+    if reader.is_encrypted or pages == 0:
+        raise forms.ValidationError(
+            _("This PDF is encrypted or has no page."), code="unusable")
+    return uploaded
+
+
+class VerifyCodeForm(forms.Form):
+    code = forms.CharField(label=_("Verification code"), max_length=20, help_text=_(
+        "As printed at the foot of each page, e.g. ABCD-2345."))
+
+
+class VerifyFileForm(forms.Form):
+    pdf = forms.FileField(label=_("PDF file"), help_text=_(
+        "The PDF exactly as you received it."))
+
+    def clean_pdf(self):
+        uploaded = self.cleaned_data["pdf"]
+        if uploaded.size > settings.IGN_VERIFY_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large; the limit is %(limit)s.") % {
+                    "limit": filesizeformat(settings.IGN_VERIFY_MAX_BYTES)})
+        return uploaded
+
+
+class LetterAdminForm(forms.ModelForm):
+    class Meta:
+        model = Letter
+        fields = [
+            "session", "letterhead", "slug", "subject", "date", "place", "reference",
+            "addressee", "audience", "recipients", "salutation", "body", "complimentary_close",
+            "language", "clusters", "meetings", "documents",
+        ]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This address is reserved; choose another slug."))
+        return slug
+
+
+class EnclosureAdminForm(forms.ModelForm):
+    class Meta:
+        model = Enclosure
+        fields = ["position", "enclosed_letter", "annex", "title"]
+
+    def clean_annex(self):
+        annex = self.cleaned_data.get("annex")
+        if annex and hasattr(annex, "content_type"):  # a new upload, not the stored file
+            check_pdf_upload(annex, settings.IGN_ANNEX_MAX_BYTES)
+        return annex
+
+    def clean(self):
+        cleaned = super().clean()
+        has_letter = bool(cleaned.get("enclosed_letter"))
+        has_annex = bool(cleaned.get("annex"))
+        if has_letter == has_annex and not self.errors:
+            raise forms.ValidationError(
+                _("Choose either a letter to enclose or a PDF annex to upload."))
+        return cleaned
