@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from .models import Letter
+from .search import LetterSearchMixin
 
 
 def visible_letters(request):
@@ -14,7 +15,7 @@ def visible_letters(request):
     return Letter.objects.public()
 
 
-class LetterListView(ListView):
+class LetterListView(LetterSearchMixin, ListView):
     template_name = "correspondence/letter_list.html"
     context_object_name = "letters"
     paginate_by = 50
