@@ -18,15 +18,22 @@ class LettersFeed(Feed):
     title = _("IGN official letters")
     subtitle = _("Letters issued on the intergovernmental negotiations, newest first.")
 
-    def link(self):
+    def link(self, request):
         return reverse("correspondence:list")
 
-    def items(self):
-        return (
+    def get_object(self, request, *args, **kwargs):
+        # The request, so that enclosure URLs are absolute like the links Django completes.
+        return request
+
+    def items(self, request):
+        letters = list(
             Letter.objects.public().select_related("session", "letterhead")
             .defer("pdf", "body").annotate(pdf_bytes=Length("pdf"))
             .order_by("-issued_at", "-pk")[:50]
         )
+        for letter in letters:
+            letter.absolute_pdf_url = request.build_absolute_uri(letter.get_pdf_url())
+        return letters
 
     def item_title(self, letter):
         return letter.subject
@@ -49,7 +56,7 @@ class LettersFeed(Feed):
         return letter.updated_at
 
     def item_enclosure_url(self, letter):
-        return letter.get_pdf_url()
+        return letter.absolute_pdf_url
 
     item_enclosure_mime_type = "application/pdf"
 

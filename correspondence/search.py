@@ -8,6 +8,7 @@ falls back to every word appearing in the subject, reference or body.
 from django import forms
 from django.db import connection
 from django.db.models import Q
+from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -55,17 +56,20 @@ def filter_letters(queryset, form):
 
 
 class LetterSearchMixin:
-    """For the letters ListView: reads the filters, answers 400 when they are malformed."""
+    """For the letters ListView: reads the filters; malformed ones get a 400 page saying why.
+
+    The list's template shows the form with ``{% include "portal/_letter_filters.html" %}``.
+    """
 
     def get(self, request, *args, **kwargs):
         self.filter_form = LetterFilterForm(request.GET)
-        response = super().get(request, *args, **kwargs)
         if not self.filter_form.is_valid():
-            response.status_code = 400
-        return response
+            return render(request, "portal/letter_filters_invalid.html",
+                          {"filter_form": self.filter_form}, status=400)
+        return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        return filter_letters(super().get_queryset(), self.filter_form)
+    def search(self, queryset):
+        return filter_letters(queryset, self.filter_form)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -21,7 +21,7 @@ class LetterListView(LetterSearchMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Letter.objects.public().select_related("session", "letterhead")
+        return self.search(Letter.objects.public().select_related("session", "letterhead"))
 
 
 class LetterDetailView(DetailView):

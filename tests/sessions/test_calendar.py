@@ -6,7 +6,8 @@ import pytest
 from icalendar import Calendar
 
 from sessions.models import Meeting, Room
-from tests.factories import get_cluster, make_meeting
+from tests.factories import get_cluster
+from tests.portal.fixtures import portal_meeting
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -72,7 +73,7 @@ def test_cancelled_and_postponed_meetings_stay_in_the_feed_as_cancelled(client, 
 
 
 def test_summer_meeting_is_in_daylight_time(client, db):
-    meeting = make_meeting(starts_at=dt.datetime(2017, 6, 20, 14, 0, tzinfo=UTC))
+    meeting = portal_meeting(starts_at=dt.datetime(2017, 6, 20, 14, 0, tzinfo=UTC))
 
     _, by_uid = events(client.get(f"/meetings/{meeting.pk}/calendar.ics"))
 
@@ -82,7 +83,7 @@ def test_summer_meeting_is_in_daylight_time(client, db):
 
 def test_cluster_calendar_holds_only_its_meetings(client, seeded):
     veto = get_cluster(2)
-    other = make_meeting(starts_at=dt.datetime(2017, 3, 1, 15, 0, tzinfo=UTC))
+    other = portal_meeting(starts_at=dt.datetime(2017, 3, 1, 15, 0, tzinfo=UTC))
     other.clusters.set([get_cluster(1)])
 
     _, by_uid = events(client.get(f"/clusters/{veto.slug}/calendar.ics"))
