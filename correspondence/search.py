@@ -13,13 +13,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 SEARCHED_FIELDS = ("subject", "reference", "body")
+NUMERIC = forms.TextInput(attrs={"inputmode": "numeric", "size": 6})
 
 
 class LetterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search the letters"), required=False, max_length=200)
+    # Text inputs: a number input could not show back a mistyped value such as "abc".
     session = forms.IntegerField(label=_("Session"), required=False, min_value=1,
-                                 max_value=32767)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1945, max_value=2200)
+                                 max_value=32767, widget=NUMERIC)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1945, max_value=2200,
+                              widget=NUMERIC)
 
     def query_string(self):
         if not self.is_valid():
