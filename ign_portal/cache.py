@@ -31,8 +31,9 @@ PAGE_TIMEOUT = 60 * 60
 CLOCK_GRANULARITY = 60
 # The apps whose rows appear on public pages, calendars and feeds.
 WATCHED_APPS = {"ign_sessions", "clusters", "correspondence"}
-# Headers worth keeping with a cached body; the middleware adds the rest on every response.
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified", "ETag")
+# Headers the security middleware sets again on every response, or that are per request.
+UNSTORED_HEADERS = {"x-cache", "set-cookie", "strict-transport-security",
+                    "cross-origin-opener-policy", "referrer-policy", "x-content-type-options"}
 
 
 def content_version():
@@ -83,15 +84,40 @@ def _key(request, version):
     return f"ign:page:{version}:{minute}:{digest.hexdigest()}"
 
 
-def _finish(request, response):
-    """ETag on every response, and 304 when the client already holds this version."""
-    if response.status_code != 200:
-        return response
+# This process's last sight of the content version: a guess that saves a round trip, never
+# trusted; MGET reads the true version together with the page stored under the guess.
+_hint = {"version": None}
+
+
+def _lookup(request):
+    """(key, stored page or None) under the current content version, in one read if possible."""
+    guess = _hint["version"]
+    if guess is not None:
+        guessed_key = _key(request, guess)
+        found = cache.get_many([VERSION_KEY, guessed_key])
+        version = found.get(VERSION_KEY)
+        if version == guess:
+            return guessed_key, found.get(guessed_key)
+    version = content_version()
+    _hint["version"] = version
+    key = _key(request, version)
+    return key, cache.get(key)
+
+
+def _tag(response):
+    """An ETag, and a Cache-Control that has clients ask again (the ETag makes that a 304)."""
+    if response.status_code != 200 or response.streaming:
+        return
     if not response.has_header("Cache-Control"):
-        # Clients may keep a copy but must ask again: the ETag makes that a cheap 304.
         patch_cache_control(response, public=True, no_cache=True)
     if not response.has_header("ETag"):
         response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+
+
+def _conditional(request, response):
+    """304 when the client already holds this version."""
+    if response.status_code != 200 or not response.has_header("ETag"):
+        return response
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
     return get_conditional_response(
         request, etag=response["ETag"], last_modified=last_modified, response=response
@@ -99,30 +125,55 @@ def _finish(request, response):
 
 
 def public_cache(view):
-    """Serve anonymous GETs of a public view from the shared cache, keyed by content version."""
+    """Mark a view's successful responses as public: the same for every anonymous visitor.
+
+    ``PublicPageCacheMiddleware`` stores only marked responses. Signed-in staff get them
+    with ``Cache-Control: private, no-cache``.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response = response.render()
+        response.ign_public = True
         if not _cacheable(request):
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response = response.render()
             patch_cache_control(response, private=True, no_cache=True)
-            return _finish(request, response)
-        key = _key(request, content_version())
-        stored = cache.get(key)
+        _tag(response)
+        return response
+
+    return wrapper
+
+
+class PublicPageCacheMiddleware:
+    """Answer anonymous GETs of public pages from the shared cache, before the rest of the stack.
+
+    Placed right after WhiteNoise, so that a hit costs two cache reads and skips the
+    session, locale, CSRF, authentication and message middleware. What those add to a
+    public response (Content-Language, Vary, X-Frame-Options) is stored with it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable(request):
+            response = self.get_response(request)
+            return _conditional(request, response) if getattr(
+                response, "ign_public", False) else response
+        key, stored = _lookup(request)
         if stored is not None:
             content, headers = stored
             response = HttpResponse(content, headers=headers)
             response["X-Cache"] = "hit"
-            return _finish(request, response)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response = response.render()
-        if response.status_code == 200 and not response.streaming:
-            headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+            return _conditional(request, response)
+        response = self.get_response(request)
+        if (
+            getattr(response, "ign_public", False) and response.status_code == 200
+            and not response.streaming and not response.cookies
+        ):
+            headers = {h: v for h, v in response.items() if h.lower() not in UNSTORED_HEADERS}
             cache.set(key, (response.content, headers), timeout=PAGE_TIMEOUT)
             response["X-Cache"] = "miss"
-        return _finish(request, response)
-
-    return wrapper
+            return _conditional(request, response)
+        return response
