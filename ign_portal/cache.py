@@ -29,6 +29,7 @@ VERSION_KEY = "ign:content-version"
 # Generous: a new content version makes old entries unreachable anyway.
 PAGE_TIMEOUT = 60 * 60
 CLOCK_GRANULARITY = 60
+MAX_QUERY_STRING = 300
 # The apps whose rows appear on public pages, calendars and feeds.
 WATCHED_APPS = {"ign_sessions", "clusters", "correspondence"}
 # Headers the security middleware sets again on every response, or that are per request.
@@ -171,6 +172,8 @@ class PublicPageCacheMiddleware:
         if (
             getattr(response, "ign_public", False) and response.status_code == 200
             and not response.streaming and not response.cookies
+            # Endless made-up query strings must not fill the cache.
+            and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
         ):
             headers = {h: v for h, v in response.items() if h.lower() not in UNSTORED_HEADERS}
             cache.set(key, (response.content, headers), timeout=PAGE_TIMEOUT)

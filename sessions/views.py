@@ -20,8 +20,8 @@ def home(request):
     if session:
         co_chairs = session.co_chairs.select_related("person", "state")
         next_meeting = (
-            Meeting.objects.with_related().upcoming().exclude(status=Meeting.Status.CANCELLED)
-            .first()
+            Meeting.objects.with_related().upcoming()
+            .exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED]).first()
         )
         if next_meeting is None:
             last_meeting = Meeting.objects.with_related().past().first()

@@ -72,3 +72,11 @@ def portal(transactional_db, request):
         thread.terminate()
     for conn in shared.values():
         conn.dec_thread_sharing()
+
+
+@pytest.fixture
+def context(browser, portal):
+    """A fresh browser context, closed before the live server stops."""
+    context = browser.new_context()
+    yield context
+    context.close()

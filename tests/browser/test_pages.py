@@ -25,17 +25,18 @@ def main_pages():
     }
 
 
-def open_page(browser, url, viewport=DESKTOP):
-    page = browser.new_page(viewport=viewport)
+def open_page(context, url, viewport=DESKTOP):
+    page = context.new_page()
+    page.set_viewport_size(viewport)
     response = page.goto(url)
     return page, response
 
 
-def test_main_pages_have_no_axe_violations(browser, portal):
+def test_main_pages_have_no_axe_violations(context, portal):
     axe = Axe()
     found = {}
     for name, path in main_pages().items():
-        page, response = open_page(browser, portal.url + path)
+        page, response = open_page(context, portal.url + path)
         assert response.status == (404 if name == "not-found" else 200), name
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         found[name] = [
@@ -47,8 +48,8 @@ def test_main_pages_have_no_axe_violations(browser, portal):
     assert found == {name: [] for name in found}
 
 
-def test_stylesheet_is_served_and_applied(browser, portal):
-    page, _ = open_page(browser, portal.url + "/")
+def test_stylesheet_is_served_and_applied(context, portal):
+    page, _ = open_page(context, portal.url + "/")
 
     header_colour = page.eval_on_selector(
         ".site-header", "e => getComputedStyle(e).backgroundColor")
@@ -56,8 +57,8 @@ def test_stylesheet_is_served_and_applied(browser, portal):
     assert header_colour == "rgb(0, 51, 79)"
 
 
-def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(browser, portal):
-    page, _ = open_page(browser, portal.url + "/meetings/")
+def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(context, portal):
+    page, _ = open_page(context, portal.url + "/meetings/")
 
     page.keyboard.press("Tab")
     first = page.evaluate("document.activeElement.textContent.trim()")
@@ -83,12 +84,12 @@ def test_meeting_filters_work_without_javascript(browser, portal):
     context.close()
 
 
-def test_screenshots_at_desktop_and_phone_widths(browser, portal):
+def test_screenshots_at_desktop_and_phone_widths(context, portal):
     folder = Path(os.environ.get("IGN_SCREENSHOTS") or tempfile.mkdtemp(prefix="ign-shots-"))
     folder.mkdir(parents=True, exist_ok=True)
     for name, path in main_pages().items():
         for label, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
-            page, _ = open_page(browser, portal.url + path, viewport)
+            page, _ = open_page(context, portal.url + path, viewport)
             page.screenshot(path=folder / f"{name}-{label}.png", full_page=True)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth")
