@@ -83,3 +83,15 @@ def test_sql_looking_search_is_only_text(client, letters_71):
     assert response.status_code == 200
     assert "No letter" in text_of(response)
     assert client.get("/letters/").content.decode().count('href="/letters/20') >= 2
+
+
+def test_server_error_and_bad_request_pages_render_on_their_own(client, db):
+    from django.template.loader import render_to_string
+
+    server_error = render_to_string("500.html")
+    bad_request = client.get("/", headers={"host": "evil.example"})
+
+    assert "Something went wrong on our side" in server_error
+    assert "Skip to main content" in server_error
+    assert bad_request.status_code == 400
+    assert "Request not understood" in text_of(bad_request)
