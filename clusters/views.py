@@ -1,16 +1,21 @@
-"""The five clusters and what each covers."""
+"""The five clusters, each with its meetings and the letters that mention it."""
 
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
+
+from ign_portal.cache import public_cache
 
 from .models import Cluster
 
 
+@method_decorator(public_cache, name="dispatch")
 class ClusterListView(ListView):
     model = Cluster
     template_name = "clusters/cluster_list.html"
     context_object_name = "clusters"
 
 
+@method_decorator(public_cache, name="dispatch")
 class ClusterDetailView(DetailView):
     model = Cluster
     template_name = "clusters/cluster_detail.html"
@@ -18,5 +23,7 @@ class ClusterDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            meetings=self.object.meetings.with_related().order_by("-starts_at"), **kwargs
+            meetings=self.object.meetings.with_related().order_by("-starts_at"),
+            letters=self.object.letters.public().defer("pdf", "body").order_by("-date", "-pk"),
+            **kwargs,
         )

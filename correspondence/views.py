@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter
+from .search import LetterSearchMixin
 from .services import letter_for_code, letter_for_pdf, stored_pdf
 
 
@@ -20,13 +21,15 @@ def visible_letters(request):
     return Letter.objects.public()
 
 
-class LetterListView(ListView):
+class LetterListView(LetterSearchMixin, ListView):
     template_name = "correspondence/letter_list.html"
     context_object_name = "letters"
     paginate_by = 50
 
     def get_queryset(self):
-        return Letter.objects.public().select_related("session", "letterhead").defer("pdf")
+        return self.search(
+            Letter.objects.public().select_related("session", "letterhead").defer("pdf")
+        )
 
 
 class LetterDetailView(DetailView):

@@ -1,34 +1,64 @@
-"""The public pages of the schedule: home, meetings, a meeting, a session."""
+"""The public pages of the schedule: home, meetings, a meeting, a session, the changes."""
 
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from .models import Meeting, Session
+from clusters.models import Cluster
+from correspondence.models import Letter
+from ign_portal.cache import public_cache
+
+from .changes import describe
+from .models import Meeting, MeetingChange, Session
+from .schedule import MeetingFilterForm, group_by_month, schedule_order
 
 
+@public_cache
 def home(request):
     session = Session.objects.select_related("president").current()
-    meetings = Meeting.objects.none()
-    co_chairs = []
+    co_chairs, next_meeting, last_meeting, letters = [], None, None, []
     if session:
         co_chairs = session.co_chairs.select_related("person", "state")
-        meetings = list(session.meetings.with_related().upcoming()[:3]) or list(
-            session.meetings.with_related().past()[:3]
+        next_meeting = (
+            Meeting.objects.with_related().upcoming()
+            .exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED]).first()
         )
+        if next_meeting is None:
+            last_meeting = Meeting.objects.with_related().past().first()
+        letters = Letter.objects.public().defer("pdf", "body").order_by("-date", "-pk")[:5]
     return render(request, "sessions/home.html", {
-        "session": session, "co_chairs": co_chairs, "meetings": meetings,
+        "session": session, "co_chairs": co_chairs, "next_meeting": next_meeting,
+        "last_meeting": last_meeting,
+        "letters": letters, "clusters": Cluster.objects.all(),
     })
 
 
+@method_decorator(public_cache, name="dispatch")
 class MeetingListView(ListView):
+    """Upcoming meetings first, then past ones, by month; filters by cluster and status."""
+
     template_name = "sessions/meeting_list.html"
     context_object_name = "meetings"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        self.form = MeetingFilterForm(request.GET)
+        response = super().get(request, *args, **kwargs)
+        if not self.form.is_valid():
+            response.status_code = 400
+        return response
+
     def get_queryset(self):
-        return Meeting.objects.with_related().order_by("-starts_at")
+        return schedule_order(self.form.filter(Meeting.objects.with_related()))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(form=self.form, query=self.form.query_string(),
+                       groups=group_by_month(context["meetings"]))
+        return context
 
 
+@method_decorator(public_cache, name="dispatch")
 class MeetingDetailView(DetailView):
     template_name = "sessions/meeting_detail.html"
     context_object_name = "meeting"
@@ -36,7 +66,15 @@ class MeetingDetailView(DetailView):
     def get_queryset(self):
         return Meeting.objects.with_related()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            letters=self.object.letters.public().defer("pdf", "body"),
+            changes=[(c, describe(c)) for c in self.object.changes.all()],
+            **kwargs,
+        )
 
+
+@method_decorator(public_cache, name="dispatch")
 class SessionDetailView(DetailView):
     template_name = "sessions/session_detail.html"
     context_object_name = "session"
@@ -48,6 +86,29 @@ class SessionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             co_chairs=self.object.co_chairs.select_related("person", "state"),
-            meetings=self.object.meetings.with_related(),
+            meetings=self.object.meetings.with_related().order_by("starts_at"),
+            letters=self.object.letters.public().defer("pdf", "body").order_by("-date", "-pk"),
+            sessions=Session.objects.only("number").order_by("-number"),
             **kwargs,
         )
+
+
+@method_decorator(public_cache, name="dispatch")
+class ChangeListView(ListView):
+    """Every change of a meeting's time, room or status, newest first."""
+
+    template_name = "sessions/change_list.html"
+    context_object_name = "changes"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return MeetingChange.objects.select_related("meeting").order_by("-changed_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["described"] = [(c, describe(c)) for c in context["changes"]]
+        return context
+
+
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

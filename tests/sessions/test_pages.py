@@ -20,7 +20,9 @@ def test_home_names_session_president_co_chairs_and_meetings(client, seeded):
     assert "H.E. Mr. Peter Thomson" in text
     assert "H.E. Mr. Ion Jinga, Permanent Representative of Romania" in text
     assert "H.E. Mr. Mohamed Khaled Khiari, Permanent Representative of Tunisia" in text
-    assert "Monday, 6 February 2017, 10:00 New York time (EST)" in text
+    # Both 71st-session meetings are past: the page says so and shows the latest one.
+    assert "Next meeting No meeting scheduled." in text
+    assert "Latest meeting Tuesday, 7 February 2017, 10:00 New York time (EST)" in text
 
 
 def test_meetings_list_shows_date_time_with_zone_room_and_status(client, seeded):

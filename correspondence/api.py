@@ -1,0 +1,47 @@
+"""Read-only JSON of the issued letters (fields: docs/api.md)."""
+
+import datetime as dt
+
+from django.conf import settings
+
+from ign_portal.cache import public_cache
+from sessions.api import ApiQueryForm, api_error, api_list
+
+from .models import Letter
+
+
+def letter_json(letter):
+    return {
+        "slug": letter.slug,
+        "subject": letter.subject,
+        "date": letter.date.isoformat() if letter.date else None,
+        "reference": letter.reference,
+        "session": letter.session.number,
+        "sender": letter.letterhead.name,
+        "status": letter.status,
+        "issued_at": letter.issued_at.astimezone(dt.UTC).isoformat(),
+        "pdf_sha256": letter.pdf_sha256,
+        "clusters": [c.slug for c in letter.clusters.all()],
+        "meetings": [m.pk for m in letter.meetings.all()],
+        "url": settings.SITE_URL + letter.get_absolute_url(),
+        "pdf_url": settings.SITE_URL + letter.get_pdf_url(),
+    }
+
+
+@public_cache
+def letters_json(request):
+    form = ApiQueryForm(request.GET)
+    if not form.is_valid():
+        return api_error(form)
+    letters = (
+        Letter.objects.public().select_related("session", "letterhead")
+        .prefetch_related("clusters", "meetings").defer("pdf", "body").order_by("-date", "-pk")
+    )
+    if form.cleaned_data["session"]:
+        letters = letters.filter(session__number=form.cleaned_data["session"])
+    if form.cleaned_data["start"]:
+        letters = letters.filter(date__gte=form.cleaned_data["start"])
+    if form.cleaned_data["end"]:
+        letters = letters.filter(date__lte=form.cleaned_data["end"])
+    offset, limit = form.window()
+    return api_list([letter_json(x) for x in letters[offset:offset + limit]], form)

@@ -1,0 +1,79 @@
+"""Filters and search of the letters list: by session, by year, and over the letters' text.
+
+PostgreSQL ranks nothing but matches with its full-text search (English configuration,
+``websearch`` syntax: words, "quoted phrases", -excluded); SQLite, used only locally,
+falls back to every word appearing in the subject, reference or body.
+"""
+
+from django import forms
+from django.db import connection
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+SEARCHED_FIELDS = ("subject", "reference", "body")
+NUMERIC = forms.TextInput(attrs={"inputmode": "numeric", "size": 6})
+
+
+class LetterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search the letters"), required=False, max_length=200)
+    # Text inputs: a number input could not show back a mistyped value such as "abc".
+    session = forms.IntegerField(label=_("Session"), required=False, min_value=1,
+                                 max_value=32767, widget=NUMERIC)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1945, max_value=2200,
+                              widget=NUMERIC)
+
+    def query_string(self):
+        if not self.is_valid():
+            return ""
+        return urlencode({k: v for k, v in self.cleaned_data.items() if v not in (None, "")})
+
+
+def search_letters(queryset, text):
+    text = text.strip()
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector(*SEARCHED_FIELDS, config="english")
+        query = SearchQuery(text, config="english", search_type="websearch")
+        return queryset.annotate(search=vector).filter(search=query)
+    for word in text.split()[:20]:
+        queryset = queryset.filter(
+            Q(subject__icontains=word) | Q(reference__icontains=word) | Q(body__icontains=word)
+        )
+    return queryset
+
+
+def filter_letters(queryset, form):
+    """The letters that match the valid filters; an invalid form filters nothing."""
+    if not form.is_valid():
+        return queryset
+    if form.cleaned_data["session"]:
+        queryset = queryset.filter(session__number=form.cleaned_data["session"])
+    if form.cleaned_data["year"]:
+        queryset = queryset.filter(date__year=form.cleaned_data["year"])
+    return search_letters(queryset, form.cleaned_data["q"])
+
+
+class LetterSearchMixin:
+    """For the letters ListView: reads the filters; malformed ones get a 400 page saying why.
+
+    The list's template shows the form with ``{% include "portal/_letter_filters.html" %}``.
+    """
+
+    def get(self, request, *args, **kwargs):
+        self.filter_form = LetterFilterForm(request.GET)
+        if not self.filter_form.is_valid():
+            return render(request, "portal/letter_filters_invalid.html",
+                          {"filter_form": self.filter_form}, status=400)
+        return super().get(request, *args, **kwargs)
+
+    def search(self, queryset):
+        return filter_letters(queryset, self.filter_form)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter_form=self.filter_form, query=self.filter_form.query_string(), **kwargs)

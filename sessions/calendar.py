@@ -1,0 +1,134 @@
+"""iCalendar feeds of the meetings, built with the icalendar library.
+
+Every meeting keeps one UID for life (``meeting-<pk>@<host>``) and its SEQUENCE is the
+meeting's revision, raised on every change of time, room or status, so calendar clients
+replace the entry they hold. A cancelled meeting stays in the feed with STATUS:CANCELLED.
+A postponed meeting is published as CANCELLED too (its summary says "Postponed"): it
+will not take place at the time the entry shows, and when it is rescheduled the new
+time arrives with a higher SEQUENCE and STATUS:CONFIRMED.
+"""
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from clusters.models import Cluster
+from ign_portal.cache import public_cache
+
+from .models import NEW_YORK, Meeting
+
+ICAL_STATUS = {
+    Meeting.Status.SCHEDULED: "CONFIRMED",
+    Meeting.Status.HELD: "CONFIRMED",
+    Meeting.Status.POSTPONED: "CANCELLED",
+    Meeting.Status.CANCELLED: "CANCELLED",
+}
+
+
+def meeting_uid(meeting):
+    return f"meeting-{meeting.pk}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
+
+
+def meeting_location(meeting):
+    if meeting.overflow_room_id:
+        return _("%(room)s (overflow: %(overflow)s)") % {
+            "room": meeting.room.name, "overflow": meeting.overflow_room.name}
+    return meeting.room.name
+
+
+def meeting_event(meeting):
+    """One VEVENT: times in New York with their TZID, the revision as SEQUENCE."""
+    url = settings.SITE_URL + meeting.get_absolute_url()
+    summary = _("IGN meeting %(number)s: %(kind)s") % {
+        "number": meeting.number, "kind": meeting.get_kind_display()}
+    if meeting.is_called_off:
+        summary = f"{meeting.get_status_display().upper()}: {summary}"
+    description = [meeting.title]
+    if meeting.status_reason:
+        description.append(f"{meeting.get_status_display()}: {meeting.status_reason}")
+    if meeting.agenda:
+        description.append(meeting.agenda)
+    description.append(url)
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("sequence", meeting.revision)
+    event.add("status", ICAL_STATUS[meeting.status])
+    event.add("summary", summary)
+    event.add("description", "\n\n".join(description))
+    event.add("dtstart", meeting.starts_at.astimezone(NEW_YORK))
+    event.add("dtend", meeting.ends_at.astimezone(NEW_YORK))
+    event.add("location", meeting_location(meeting))
+    event.add("url", url)
+    # The last change, not the time of the request: the same data gives the same bytes.
+    event.add("dtstamp", meeting.updated_at.astimezone(dt.UTC))
+    event.add("last-modified", meeting.updated_at.astimezone(dt.UTC))
+    event.add("created", meeting.created_at.astimezone(dt.UTC))
+    event.add("transp", "TRANSPARENT" if meeting.is_called_off else "OPAQUE")
+    categories = [cluster.title for cluster in meeting.clusters.all()]
+    if categories:
+        event.add("categories", categories)
+    return event
+
+
+def build_calendar(meetings, *, name):
+    """The VCALENDAR of these meetings, with the VTIMEZONE of New York their times need."""
+    meetings = list(meetings)
+    calendar = Calendar()
+    calendar.add("prodid", "-//IGN Portal//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "America/New_York")
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting))
+    if meetings:
+        first = min(m.starts_at for m in meetings).astimezone(NEW_YORK).date()
+        last = max(m.ends_at for m in meetings).astimezone(NEW_YORK).date()
+        calendar.add_missing_timezones(
+            first_date=first.replace(month=1, day=1), last_date=last.replace(month=12, day=31)
+        )
+    return calendar
+
+
+def calendar_response(meetings, *, name, filename):
+    meetings = list(meetings.with_related().order_by("starts_at", "pk"))
+    response = HttpResponse(
+        build_calendar(meetings, name=name).to_ical(), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    latest = max((m.updated_at for m in meetings), default=None)
+    if latest:
+        response["Last-Modified"] = http_date(latest.timestamp())
+    return response
+
+
+@public_cache
+def all_meetings(request):
+    return calendar_response(
+        Meeting.objects.all(), name=_("IGN meetings"), filename="ign-meetings.ics"
+    )
+
+
+@public_cache
+def cluster_meetings(request, slug):
+    cluster = get_object_or_404(Cluster, slug=slug)
+    return calendar_response(
+        cluster.meetings.all(), name=_("IGN meetings: %(cluster)s") % {"cluster": cluster.title},
+        filename=f"ign-{cluster.slug}.ics",
+    )
+
+
+@public_cache
+def one_meeting(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    return calendar_response(
+        Meeting.objects.filter(pk=meeting.pk), name=str(meeting),
+        filename=f"ign-meeting-{meeting.pk}.ics",
+    )

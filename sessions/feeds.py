@@ -1,0 +1,53 @@
+"""The Atom feed of meeting changes: what moved, when, and why."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ign_portal.cache import public_cache
+
+from .changes import describe
+from .models import MeetingChange
+
+
+@method_decorator(public_cache, name="__call__")
+class MeetingChangesFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("IGN meetings: changes of time, room and status")
+    subtitle = gettext_lazy(
+        "Every change of an IGN meeting's time, room or status, newest first. "
+        "All times are New York time."
+    )
+
+    def link(self):
+        return reverse("sessions:changes")
+
+    def items(self):
+        return MeetingChange.objects.select_related("meeting").order_by(
+            "-changed_at", "-pk")[:100]
+
+    def item_title(self, change):
+        fields = ", ".join(str(label).lower() for label, _old, _new in describe(change))
+        return _("%(meeting)s: %(fields)s changed") % {"meeting": change.meeting,
+                                                       "fields": fields}
+
+    def item_description(self, change):
+        lines = [
+            _("%(label)s: %(old)s → %(new)s") % {"label": label, "old": old, "new": new}
+            for label, old, new in describe(change)
+        ]
+        if change.reason:
+            lines.append(_("Reason: %(reason)s") % {"reason": change.reason})
+        return "\n".join(lines)
+
+    def item_link(self, change):
+        return f"{change.meeting.get_absolute_url()}#revision-{change.revision}"
+
+    def item_pubdate(self, change):
+        return change.changed_at
+
+    def item_updateddate(self, change):
+        return change.changed_at

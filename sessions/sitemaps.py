@@ -1,0 +1,54 @@
+"""The sitemap: the public pages, meetings, sessions, clusters and letters."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from clusters.models import Cluster
+from correspondence.models import Letter
+
+from .models import Meeting, Session
+
+
+class PagesSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["sessions:home", "sessions:meetings", "sessions:changes", "clusters:list",
+                "correspondence:list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class MeetingSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Meeting.objects.only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, meeting):
+        return meeting.updated_at
+
+
+class SessionSitemap(Sitemap):
+    def items(self):
+        return Session.objects.only("number").order_by("number")
+
+
+class ClusterSitemap(Sitemap):
+    def items(self):
+        return Cluster.objects.only("slug").order_by("number")
+
+
+class LetterSitemap(Sitemap):
+    def items(self):
+        return Letter.objects.public().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, letter):
+        return letter.updated_at
+
+
+SITEMAPS = {
+    "pages": PagesSitemap, "meetings": MeetingSitemap, "sessions": SessionSitemap,
+    "clusters": ClusterSitemap, "letters": LetterSitemap,
+}

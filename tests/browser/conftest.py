@@ -1,0 +1,82 @@
+"""Headless Chromium (Debian's) driven by Playwright against the live test server."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.portal.fixtures import letters_71  # noqa: F401
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# (setting up data) happen outside it, between page actions.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}: browser tests must run in CI.")
+        pytest.skip(f"Chromium is missing at {CHROMIUM}.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Server:
+    def __init__(self, url):
+        self.url = url
+
+
+@pytest.fixture
+def portal(transactional_db, request):
+    """A live server: the 71st session, its letters, one meeting changed, an empty cache.
+
+    Unlike pytest-django's live_server, static files go through the WhiteNoise middleware
+    from the collected, hashed files, as in production (the staticfiles handler looks
+    for unhashed names and would miss them).
+    """
+    from django.core.cache import cache
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
+    from django.test.utils import modify_settings
+
+    from sessions.models import Meeting, Room
+
+    request.getfixturevalue("letters_71")
+    moved = Meeting.objects.get(session__number=71, number=2)
+    moved.overflow_room = Room.objects.get(name="Conference Room 4")
+    moved.status, moved.status_reason = Meeting.Status.POSTPONED, "At the request of the Co-Chairs"
+    moved.save()
+    cache.clear()
+    shared = {c.alias: c for c in connections.all()
+              if c.vendor == "sqlite" and c.is_in_memory_db()}
+    thread = LiveServerThread("127.0.0.1", lambda app: app, connections_override=shared, port=0)
+    thread.daemon = True
+    for conn in shared.values():
+        conn.inc_thread_sharing()
+    with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
+        thread.start()
+        thread.is_ready.wait()
+        if thread.error:
+            raise thread.error
+        yield Server(f"http://127.0.0.1:{thread.port}")
+        thread.terminate()
+    for conn in shared.values():
+        conn.dec_thread_sharing()
+
+
+@pytest.fixture
+def context(browser, portal):
+    """A fresh browser context, closed before the live server stops."""
+    context = browser.new_context()
+    yield context
+    context.close()

