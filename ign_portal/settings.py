@@ -206,3 +206,7 @@ LOGGING = {
 # --- The portal -----------------------------------------------------------
 IGN_ANNEX_MAX_BYTES = env.int("IGN_ANNEX_MAX_BYTES", default=20 * 1024 * 1024)
 IGN_DELIVERY_STUCK_SECONDS = env.int("IGN_DELIVERY_STUCK_SECONDS", default=600)
+# A temporary SMTP failure is retried after this delay, doubled at each attempt (at most an
+# hour), until IGN_DELIVERY_MAX_ATTEMPTS; then the delivery is marked failed.
+IGN_DELIVERY_RETRY_SECONDS = env.int("IGN_DELIVERY_RETRY_SECONDS", default=60)
+IGN_DELIVERY_MAX_ATTEMPTS = env.int("IGN_DELIVERY_MAX_ATTEMPTS", default=10)
