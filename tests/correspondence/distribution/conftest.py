@@ -128,7 +128,7 @@ class SmtpServer:
     def messages(self):
         box = mailbox.Maildir(self.mail_dir, create=False)
         return [email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
-                for key in box]
+                for key in box.iterkeys()]
 
 
 @pytest.fixture
