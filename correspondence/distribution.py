@@ -108,7 +108,7 @@ def deliveries_recover(*, letter=None, stuck_after=None):
     if letter is not None:
         stuck = stuck.filter(letter=letter)
     recovered = stuck.update(
-        state=Delivery.State.QUEUED, next_attempt_at=now, claimed_by="",
+        state=Delivery.State.QUEUED, next_attempt_at=now,
         error=_("An interrupted attempt was recovered; the message may arrive twice, "
                 "with the same Message-ID."),
     )
@@ -178,7 +178,7 @@ def delivery_resend(*, delivery):
     distribution_check(delivery.letter)
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).exclude(state=Delivery.State.SENDING).update(
-            state=Delivery.State.QUEUED, next_attempt_at=timezone.now(), claimed_by="",
+            state=Delivery.State.QUEUED, next_attempt_at=timezone.now(),
             error=_("Re-send requested."),
         )
         letter_id = delivery.letter_id
@@ -276,7 +276,7 @@ def _backoff(attempts):
 
 def _record(delivery, outcome, text, recipients):
     now = timezone.now()
-    fields = {"recipients": "; ".join(recipients), "claimed_by": ""}
+    fields = {"recipients": "; ".join(recipients)}
     if outcome == "sent":
         fields.update(state=Delivery.State.SENT, sent_at=now, error="")
     elif outcome == FAIL or delivery.attempts >= settings.IGN_DELIVERY_MAX_ATTEMPTS:

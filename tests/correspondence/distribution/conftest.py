@@ -107,8 +107,12 @@ class SmtpServer:
         self.handler = RecordingMailbox(mail_dir)
         self.port = free_port()
         self.controller = None
+        self.stopping = None
 
     def start(self):
+        if self.stopping is not None:
+            self.stopping.join()
+            self.stopping = None
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
@@ -119,7 +123,9 @@ class SmtpServer:
 
     def stop_soon(self):
         """Stop from the server's own thread: the stop happens in another."""
-        threading.Thread(target=self.stop).start()
+        if self.stopping is None:
+            self.stopping = threading.Thread(target=self.stop)
+            self.stopping.start()
 
     @property
     def url(self):
@@ -142,6 +148,8 @@ def smtp_server(tmp_path, settings):
     }}
     settings.EMAIL_CONFIGURED = True
     yield server
+    if server.stopping is not None:
+        server.stopping.join()
     server.stop()
 
 
