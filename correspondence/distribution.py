@@ -171,18 +171,21 @@ def delivery_resend(*, delivery):
     """Queue one mission's delivery again on request, whatever its state, and start it.
 
     Side effects: the delivery goes back to "queued", due now (same Message-ID); a
-    `deliver_letter` task is enqueued after commit.
+    `deliver_letter` task is enqueued after commit. Returns False, changing nothing, while
+    the delivery is being sent.
     """
     from .tasks import deliver_letter
 
     distribution_check(delivery.letter)
     with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk).exclude(state=Delivery.State.SENDING).update(
-            state=Delivery.State.QUEUED, next_attempt_at=timezone.now(),
-            error=_("Re-send requested."),
-        )
-        letter_id = delivery.letter_id
-        transaction.on_commit(lambda: deliver_letter.enqueue(letter_id))
+        queued = Delivery.objects.filter(pk=delivery.pk).exclude(
+            state=Delivery.State.SENDING,
+        ).update(state=Delivery.State.QUEUED, next_attempt_at=timezone.now(),
+                 error=_("Re-send requested."))
+        if queued:
+            letter_id = delivery.letter_id
+            transaction.on_commit(lambda: deliver_letter.enqueue(letter_id))
+    return bool(queued)
 
 
 def worker_name():

@@ -5,6 +5,7 @@ import datetime as dt
 import email
 import email.policy
 import hashlib
+import logging
 import mailbox
 import os
 import socket
@@ -19,6 +20,7 @@ from aiosmtpd.handlers import Mailbox
 from django.db import connection
 from django.utils import timezone
 
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
 ROOT = Path(__file__).resolve().parents[3]
 
 
