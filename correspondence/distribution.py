@@ -6,6 +6,8 @@ that dies between the two leaves its delivery in "sending"; after IGN_DELIVERY_S
 it is queued again and sent with the same Message-ID, the one re-send the ledger allows.
 """
 
+import email.message
+import email.policy
 import logging
 import os
 import smtplib
@@ -29,6 +31,7 @@ from .models import Delivery, Letter
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 3600
+CLAIM_BATCH = 10
 
 
 class DistributionRefused(Exception):
@@ -108,7 +111,7 @@ def deliveries_recover(*, letter=None, stuck_after=None):
     if letter is not None:
         stuck = stuck.filter(letter=letter)
     recovered = stuck.update(
-        state=Delivery.State.QUEUED, next_attempt_at=now,
+        state=Delivery.State.QUEUED, next_attempt_at=now, updated_at=now,
         error=_("An interrupted attempt was recovered; the message may arrive twice, "
                 "with the same Message-ID."),
     )
@@ -150,7 +153,7 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None):
         Delivery.objects.bulk_create(new, ignore_conflicts=True)
         requeued = Delivery.objects.filter(
             letter=letter, state=Delivery.State.FAILED, mission_id__in=with_address,
-        ).update(state=Delivery.State.QUEUED, next_attempt_at=now, queued_at=now)
+        ).update(state=Delivery.State.QUEUED, next_attempt_at=now, queued_at=now, updated_at=now)
         Delivery.objects.filter(letter=letter, state=Delivery.State.QUEUED).update(
             next_attempt_at=now)
         summary = DistributionSummary(
@@ -181,6 +184,7 @@ def delivery_resend(*, delivery):
         queued = Delivery.objects.filter(pk=delivery.pk).exclude(
             state=Delivery.State.SENDING,
         ).update(state=Delivery.State.QUEUED, next_attempt_at=timezone.now(),
+                 updated_at=timezone.now(),
                  error=_("Re-send requested."))
         if queued:
             letter_id = delivery.letter_id
@@ -192,29 +196,47 @@ def worker_name():
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def delivery_claim(*, letter_id, worker):
-    """Take the next due delivery (queued -> sending), committed before any sending.
+def deliveries_claim(*, letter_id, worker, size=CLAIM_BATCH):
+    """Take up to `size` due deliveries (queued -> sending), committed before any sending.
 
-    On PostgreSQL rows another worker is claiming are skipped (SKIP LOCKED); everywhere the
-    conditional UPDATE is what guarantees that only one worker wins a delivery.
+    Returns [(delivery, [addresses])]. On PostgreSQL rows another worker is claiming are
+    skipped (SKIP LOCKED); everywhere the conditional UPDATE is what guarantees that only one
+    worker wins a delivery. A batch costs one commit, not one per message; a worker killed
+    mid-batch leaves the rest "sending" until recovered, and they are then sent once.
     """
     skip_locked = connection.features.has_select_for_update_skip_locked
-    while True:
-        now = timezone.now()
-        due = Delivery.objects.filter(
-            letter_id=letter_id, state=Delivery.State.QUEUED, next_attempt_at__lte=now,
-        ).order_by("pk").only("pk")
-        # SQLite: no transaction around the read, so the write never needs a lock upgrade.
-        with transaction.atomic() if skip_locked else nullcontext():
-            candidate = (due.select_for_update(skip_locked=True) if skip_locked else due).first()
-            if candidate is None:
-                return None
-            won = Delivery.objects.filter(pk=candidate.pk, state=Delivery.State.QUEUED).update(
-                state=Delivery.State.SENDING, claimed_at=now, claimed_by=worker,
-                attempts=F("attempts") + 1,
-            )
-        if won:
-            return Delivery.objects.select_related("mission__state").get(pk=candidate.pk)
+    now = timezone.now()
+    due = Delivery.objects.filter(
+        letter_id=letter_id, state=Delivery.State.QUEUED, next_attempt_at__lte=now,
+    ).order_by("pk")
+    # SQLite: no transaction around the read, so the write never needs a lock upgrade.
+    with transaction.atomic() if skip_locked else nullcontext():
+        candidates = list((due.select_for_update(skip_locked=True) if skip_locked else due)
+                          .values_list("pk", flat=True)[:size])
+        if not candidates:
+            return []
+        Delivery.objects.filter(pk__in=candidates, state=Delivery.State.QUEUED).update(
+            state=Delivery.State.SENDING, claimed_at=now, claimed_by=worker, updated_at=now,
+            attempts=F("attempts") + 1,
+        )
+    # A worker name is unique to its process, which claims one batch at a time.
+    won = list(Delivery.objects.filter(
+        pk__in=candidates, state=Delivery.State.SENDING, claimed_by=worker, claimed_at=now,
+    ).select_related("mission__state").order_by("pk"))
+    addresses = {}
+    for mission_id, address in MissionAddress.objects.filter(
+            mission_id__in=[d.mission_id for d in won]).values_list("mission_id", "email"):
+        addresses.setdefault(mission_id, []).append(address)
+    return [(d, sorted(addresses.get(d.mission_id, []))) for d in won]
+
+
+def deliveries_release(*, deliveries, worker, at=None):
+    """Put claimed deliveries that were not tried back in the queue (due at `at`)."""
+    now = timezone.now()
+    return Delivery.objects.filter(
+        pk__in=[d.pk for d in deliveries], state=Delivery.State.SENDING, claimed_by=worker,
+    ).update(state=Delivery.State.QUEUED, next_attempt_at=at or now, updated_at=now,
+             attempts=F("attempts") - 1)
 
 
 @dataclass
@@ -226,6 +248,7 @@ class MessageContent:
     html: str
     pdf: bytes
     filename: str
+    mime: dict = field(default_factory=dict)
 
     @classmethod
     def for_letter(cls, letter):
@@ -241,13 +264,39 @@ class MessageContent:
                    filename=f"{letter.slug}.pdf")
 
     def message(self, delivery, addresses):
-        email = EmailMultiAlternatives(
-            subject=self.subject, body=self.text, to=addresses,
+        message = MissionEmail(
+            subject=self.subject, body=self.text, to=addresses, shared=self.mime,
             headers={"Message-ID": delivery.message_id, "Auto-Submitted": "auto-generated"},
         )
-        email.attach_alternative(self.html, "text/html")
-        email.attach(self.filename, self.pdf, "application/pdf")
-        return email
+        message.attach_alternative(self.html, "text/html")
+        message.attach(self.filename, self.pdf, "application/pdf")
+        return message
+
+
+class MissionEmail(EmailMultiAlternatives):
+    """One mission's message. The MIME body (texts and the encoded PDF) is built once per run
+    and shared; each message has its own To, Date and Message-ID headers."""
+
+    OWN_HEADERS = ("to", "date", "message-id")
+
+    def __init__(self, *, shared, **kwargs):
+        super().__init__(**kwargs)
+        self._shared = shared
+
+    def message(self, *, policy=email.policy.default):
+        template = self._shared.get(policy)
+        if template is None:
+            template = self._shared[policy] = super().message(policy=policy)
+        msg = email.message.EmailMessage(policy=policy)
+        for name, value in template.items():
+            if name.lower() not in self.OWN_HEADERS:
+                msg[name] = value
+        msg.set_payload(template.get_payload())
+        self._set_list_header_if_not_empty(msg, "To", self.to)
+        msg["Date"] = timezone.now()
+        msg["Message-ID"] = self.extra_headers["Message-ID"]
+        self._idna_encode_address_header_domains(msg)
+        return msg
 
 
 RETRY_LATER, RETRY_RECIPIENT, FAIL = "retry-later", "retry-recipient", "fail"
@@ -279,7 +328,7 @@ def _backoff(attempts):
 
 def _record(delivery, outcome, text, recipients):
     now = timezone.now()
-    fields = {"recipients": "; ".join(recipients)}
+    fields = {"recipients": "; ".join(recipients), "updated_at": now}
     if outcome == "sent":
         fields.update(state=Delivery.State.SENT, sent_at=now, error="")
     elif outcome == FAIL or delivery.attempts >= settings.IGN_DELIVERY_MAX_ATTEMPTS:
@@ -300,6 +349,7 @@ class RunReport:
     failed: int = 0
     retry: int = 0
     stopped: str = ""
+    retry_at: object = None
     errors: list = field(default_factory=list)
 
 
@@ -317,47 +367,59 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
     content = MessageContent.for_letter(letter)
     report = RunReport()
     mailer = mailers.default
+    # A batch is never held longer than half the time after which it counts as stuck.
+    hold = timedelta(seconds=settings.IGN_DELIVERY_STUCK_SECONDS / 2)
     try:
-        while limit is None or report.sent + report.failed + report.retry < limit:
-            delivery = delivery_claim(letter_id=letter_id, worker=worker)
-            if delivery is None:
+        while not report.stopped:
+            batch = deliveries_claim(letter_id=letter_id, worker=worker)
+            if not batch:
                 break
-            addresses = list(MissionAddress.objects.filter(
-                mission_id=delivery.mission_id).values_list("email", flat=True))
-            if not addresses:
-                _record(delivery, FAIL, _("no address"), [])
-                report.failed += 1
-                continue
-            try:
-                mailer.open()  # kept open: send_messages() then leaves it open
-                mailer.send_messages([content.message(delivery, addresses)])
-            except Exception as exc:
-                outcome, text = classify_failure(exc)
-                if outcome == FAIL and not isinstance(exc, smtplib.SMTPException | ValueError):
-                    logger.exception("Unexpected error sending %s", delivery.message_id)
-                fields = _record(delivery, outcome, text, addresses)
-                report.errors.append(f"{delivery.mission.state.code}: {text}")
-                if fields["state"] == Delivery.State.FAILED:
-                    report.failed += 1
-                else:
-                    report.retry += 1
-                if outcome == RETRY_LATER:
-                    # The server is down or busy: every due delivery waits as long.
-                    retry_at = timezone.now() + timedelta(seconds=_backoff(delivery.attempts))
-                    Delivery.objects.filter(
-                        letter_id=letter_id, state=Delivery.State.QUEUED,
-                        next_attempt_at__lt=retry_at,
-                    ).update(next_attempt_at=retry_at)
-                    report.stopped = text
+            for index, (delivery, addresses) in enumerate(batch):
+                done = report.sent + report.failed + report.retry
+                if (limit is not None and done >= limit) or report.stopped or (
+                        timezone.now() - delivery.claimed_at > hold):
+                    deliveries_release(deliveries=[d for d, _a in batch[index:]],
+                                       worker=worker, at=report.retry_at)
                     break
-            else:
-                _record(delivery, "sent", "", addresses)
-                report.sent += 1
+                _send_one(mailer, content, delivery, addresses, report)
+            if limit is not None and report.sent + report.failed + report.retry >= limit:
+                break
     finally:
         with suppress(OSError, smtplib.SMTPException):
             mailer.close()
+    if report.retry_at:
+        # The server is down or busy: every due delivery waits as long.
+        Delivery.objects.filter(
+            letter_id=letter_id, state=Delivery.State.QUEUED, next_attempt_at__lt=report.retry_at,
+        ).update(next_attempt_at=report.retry_at)
     schedule_follow_up(letter_id=letter_id)
     return report
+
+
+def _send_one(mailer, content, delivery, addresses, report):
+    if not addresses:
+        _record(delivery, FAIL, _("no address"), [])
+        report.failed += 1
+        return
+    try:
+        mailer.open()  # kept open: send_messages() then leaves it open
+        mailer.send_messages([content.message(delivery, addresses)])
+    except Exception as exc:
+        outcome, text = classify_failure(exc)
+        if outcome == FAIL and not isinstance(exc, smtplib.SMTPException | ValueError):
+            logger.exception("Unexpected error sending %s", delivery.message_id)
+        fields = _record(delivery, outcome, text, addresses)
+        report.errors.append(f"{delivery.mission.state.code}: {text}")
+        if fields["state"] == Delivery.State.FAILED:
+            report.failed += 1
+        else:
+            report.retry += 1
+        if outcome == RETRY_LATER:
+            report.stopped = text
+            report.retry_at = timezone.now() + timedelta(seconds=_backoff(delivery.attempts))
+    else:
+        _record(delivery, "sent", "", addresses)
+        report.sent += 1
 
 
 def schedule_follow_up(*, letter_id):

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from correspondence.distribution import CLAIM_BATCH
 from correspondence.models import Delivery
 from sessions.models import State
 
@@ -91,7 +92,7 @@ def test_worker_killed_mid_distribution_then_resumed_reaches_every_mission_once(
     assert Delivery.objects.filter(state="sent").count() < 193
     interrupted = set(Delivery.objects.filter(state="sending").values_list(
         "mission__state__code", flat=True))
-    assert len(interrupted) <= 1
+    assert len(interrupted) <= CLAIM_BATCH  # claimed together; at most one was on the wire
 
     call_command("distribute_letter", issued_letter.slug, "--stuck-after", "0")
     run_worker(smtp_server.url)
