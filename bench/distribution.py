@@ -5,7 +5,7 @@ Prints the time of a whole distribution (ledger, claims, messages, SMTP, through
 bare `smtplib` sends of the same message over one connection (goal: ratio <= 1.5). Counts the
 PDF renders made during the distribution (goal: none; the issued PDF is attached as stored).
 
-    .venv/bin/python bench/distribution.py [--runs 3]
+    .venv/bin/python bench/distribution.py [--runs 3] [--workers 4]
 
 Uses a throw-away SQLite database unless BENCH_DATABASE_URL is set.
 """
@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -114,22 +115,39 @@ def make_letter(pdf):
         pdf_sha256=hashlib.sha256(pdf).hexdigest())
 
 
-def distribute(letter, *, subprocess_worker=False):
-    from django.core.management import call_command
+def in_process_worker(number):
+    """The db_worker command's own worker loop, without its signal handlers (main thread only)."""
+    from django.db import connection
+    from django_tasks_db.management.commands.db_worker import Worker
 
+    try:
+        Worker(queue_names=["distribution"], interval=0, batch=True, backend_name="default",
+               startup_delay=False, max_tasks=None, worker_id=f"bench-{number}",
+               excluded_queue_names=[]).run()
+    finally:
+        connection.close()
+
+
+def distribute(letter, *, subprocess_worker=False, workers=1):
     from correspondence.distribution import letter_distribute
     from correspondence.models import Delivery
 
     Delivery.objects.filter(letter=letter).delete()
     started = time.perf_counter()
-    letter_distribute(letter=letter)
+    letter_distribute(letter=letter, parallel=workers)
     worker = ["db_worker", "--queue-name", "distribution", "--batch", "--no-reload",
               "--no-startup-delay", "--interval", "0", "--verbosity", "0"]
     if subprocess_worker:
         subprocess.run([sys.executable, "manage.py", *worker], cwd=ROOT, check=True,
                        env=os.environ.copy())
     else:
-        call_command(*worker)
+        # Each thread has its own database connection, like separate worker processes.
+        threads = [threading.Thread(target=in_process_worker, args=(n,))
+                   for n in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     elapsed = time.perf_counter() - started
     sent = Delivery.objects.filter(letter=letter, state="sent").count()
     assert sent == 193, f"only {sent} sent"
@@ -162,6 +180,8 @@ def baseline(letter, port):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=4,
+                        help="also time N workers sharing the letter (default 4)")
     args = parser.parse_args()
     from aiosmtpd.controller import Controller
 
@@ -180,6 +200,7 @@ def main():
     renders = count_renders()
     try:
         runs = [distribute(letter) for _ in range(args.runs)]
+        parallel = min(distribute(letter, workers=args.workers) for _ in range(args.runs))
         renders_during = renders["n"]
         fresh_worker = distribute(letter, subprocess_worker=True)
         render, sends, n = baseline(letter, port)
@@ -188,7 +209,7 @@ def main():
     best = min(runs)
     reference = render + sends
     print(f"missions: {n}; messages accepted by the SMTP server: {handler.messages}")
-    print(f"PDF size: {len(pdf)} bytes; PDF renders during {args.runs} distributions: "
+    print(f"PDF size: {len(pdf)} bytes; PDF renders during {2 * args.runs} distributions: "
           f"{renders_during}")
     print(f"distribution (in-process db_worker), best of {args.runs}: {best:.3f} s "
           f"(median {statistics.median(runs):.3f} s, {best / n * 1000:.2f} ms per mission)")
@@ -198,6 +219,8 @@ def main():
           f"= {reference:.3f} s")
     print(f"ratio distribution / baseline: {best / reference:.2f} (goal <= 1.5)")
     print(f"ratio with a fresh worker process: {fresh_worker / reference:.2f}")
+    print(f"{args.workers} workers sharing the letter (--parallel {args.workers}), best of "
+          f"{args.runs}: {parallel:.3f} s, ratio {parallel / reference:.2f}")
 
 
 if __name__ == "__main__":

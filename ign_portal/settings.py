@@ -105,6 +105,11 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=20)
     )
+    # The server and a task worker write at once (make run): WAL lets readers go on during a
+    # write, and NORMAL syncs at checkpoints rather than at every commit.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 
 # --- Cache ----------------------------------------------------------------
 # Shared by every worker: Redis in production (CACHE_URL=redis://...). The
