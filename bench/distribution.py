@@ -158,7 +158,7 @@ def baseline(letter, port):
     """One PDF render plus 193 bare smtplib sends of the same message, one connection."""
     import weasyprint
 
-    from correspondence.distribution import MessageContent
+    from correspondence.distribution_message import MessageContent
     from correspondence.models import Delivery
     from sessions.models import MissionAddress
 
