@@ -189,3 +189,44 @@ def test_address_added_later_gets_the_letter_on_the_next_run(issued_letter, smtp
     [message] = smtp_server.messages()
     assert message["To"].addresses[0].addr_spec == "new@mission.example"
     assert Delivery.objects.get().state == "sent"
+
+
+def test_ledger_holds_one_delivery_per_letter_and_mission(issued_letter):
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    mission = make_mission()
+    fields = {"letter": issued_letter, "mission": mission, "message_id": "<x@example.org>",
+              "queued_at": timezone.now()}
+    Delivery.objects.create(**fields)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(**{**fields, "mission": make_mission(), "state": "failed"})
+
+
+@pytest.mark.smtp
+def test_worker_recovers_a_delivery_stuck_in_sending_past_the_timeout(
+    issued_letter, smtp_server, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.IGN_DELIVERY_STUCK_SECONDS = 600
+    stuck, recent = make_mission(), make_mission()
+    issued_letter.audience = Letter.Audience.NAMED
+    issued_letter.recipients.set([stuck, recent])
+    letter_distribute(letter=issued_letter)
+    now = timezone.now()
+    Delivery.objects.filter(mission=stuck).update(
+        state="sending", claimed_at=now - dt.timedelta(seconds=601), claimed_by="dead:1")
+    Delivery.objects.filter(mission=recent).update(
+        state="sending", claimed_at=now - dt.timedelta(seconds=60), claimed_by="alive:2")
+
+    deliver_letter.call(issued_letter.pk)
+
+    assert [mission_code(m) for m in smtp_server.messages()] == [stuck.state.code]
+    assert Delivery.objects.get(mission=stuck).state == "sent"
+    assert Delivery.objects.get(mission=recent).state == "sending"
