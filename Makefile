@@ -18,7 +18,7 @@ SERVE_ENV := DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0
 .PHONY: help venv setup-data run serve test admin lint clean
 
 help:
-	@echo "make run    - set up and serve the portal with the 71st session (SQLite, DEBUG)"
+	@echo "make run    - set up and serve the portal with the 71st session (SQLite, DEBUG), with a task worker"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make serve  - the production-like server (gunicorn, DEBUG off, WhiteNoise)"
 	@echo "make admin  - create a superuser"
@@ -41,8 +41,12 @@ setup-data: $(STAMP)
 	$(PY) manage.py create_groups
 	$(PY) manage.py load_ign71
 
+# A task worker runs beside the server (distribution of letters, other background work) and
+# stops with it.
 run: $(STAMP)
 	$(LOCAL_ENV) $(MAKE) --no-print-directory setup-data
+	@$(LOCAL_ENV) $(PY) manage.py db_worker --queue-name default,distribution --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 .env:

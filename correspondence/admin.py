@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .admin_distribution import DistributionAdminMixin
 from .forms import EnclosureAdminForm, LetterAdminForm
 from .models import Enclosure, Letter, Letterhead, Signatory
 from .pdf import render_letter_pdf
@@ -51,7 +52,7 @@ class LetterheadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     form = LetterAdminForm
     list_display = ["subject", "date", "letterhead", "status", "issued_at"]
     list_filter = ["status", "letterhead", "session"]

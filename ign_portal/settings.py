@@ -107,6 +107,11 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=20)
     )
+    # The server and a task worker write at once (make run): WAL lets readers go on during a
+    # write, and NORMAL syncs at checkpoints rather than at every commit.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 
 # --- Cache ----------------------------------------------------------------
 # Shared by every worker: Redis in production (CACHE_URL=redis://...). The
@@ -209,3 +214,7 @@ LOGGING = {
 IGN_ANNEX_MAX_BYTES = env.int("IGN_ANNEX_MAX_BYTES", default=20 * 1024 * 1024)
 IGN_DELIVERY_STUCK_SECONDS = env.int("IGN_DELIVERY_STUCK_SECONDS", default=600)
 IGN_VERIFY_MAX_BYTES = env.int("IGN_VERIFY_MAX_BYTES", default=50 * 1024 * 1024)
+# A temporary SMTP failure is retried after this delay, doubled at each attempt (at most an
+# hour), until IGN_DELIVERY_MAX_ATTEMPTS; then the delivery is marked failed.
+IGN_DELIVERY_RETRY_SECONDS = env.int("IGN_DELIVERY_RETRY_SECONDS", default=60)
+IGN_DELIVERY_MAX_ATTEMPTS = env.int("IGN_DELIVERY_MAX_ATTEMPTS", default=10)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_directory import MissionDirectoryAdminMixin
 from .models import (
     CoChairAppointment,
     GADocument,
@@ -66,7 +67,7 @@ class MissionAddressInline(admin.TabularInline):
 
 
 @admin.register(Mission)
-class MissionAdmin(admin.ModelAdmin):
+class MissionAdmin(MissionDirectoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "state", "regional_group", "address_count"]
     list_select_related = ["state"]
     list_filter = ["state__kind", "state__regional_group"]

@@ -1,0 +1,207 @@
+"""The distribution pages of a letter in the admin, and the read-only delivery ledger."""
+
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from .distribution import (
+    DistributionRefused,
+    delivery_resend,
+    distribution_check,
+    distribution_preview,
+    letter_distribute,
+    letter_recipients,
+)
+from .models import Delivery
+
+DISTRIBUTE_PERMISSION = "correspondence.distribute_letter"
+CSV_COLUMNS = ["state_code", "mission", "state", "attempts", "message_id", "sent_to",
+               "queued_at", "claimed_at", "claimed_by", "sent_at", "error"]
+
+
+def progress_line(summary):
+    counts = summary.counts
+    return _("%(sent)d of %(total)d missions sent; %(queued)d queued, %(sending)d sending, "
+             "%(failed)d failed (%(without)d without an address).") % {
+        "sent": counts["sent"], "total": summary.recipients, "queued": counts["queued"],
+        "sending": counts["sending"], "failed": counts["failed"],
+        "without": summary.without_address}
+
+
+def csv_cell(value):
+    """Text a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class DistributionAdminMixin:
+    """Adds to a Letter admin: distribute (with confirmation), progress, ledger CSV, re-send."""
+
+    distribution_fieldset = gettext_lazy("Distribution")
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/distribution/", view(self.distribution_view),
+                 name="{}_{}_distribution".format(*info)),
+            path("<path:object_id>/distribution/send/", view(self.distribute_view),
+                 name="{}_{}_distribute".format(*info)),
+            path("<path:object_id>/distribution/ledger.csv", view(self.ledger_csv_view),
+                 name="{}_{}_ledger_csv".format(*info)),
+            path("<path:object_id>/distribution/<int:delivery_id>/resend/",
+                 view(require_POST(self.resend_view)), name="{}_{}_resend".format(*info)),
+            *super().get_urls(),
+        ]
+
+    # --- the summary on the change page ---------------------------------------
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "distribution_summary"] if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [
+                f for f in options["fields"] if f != "distribution_summary"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is not None:
+            fieldsets.append((self.distribution_fieldset, {"fields": ["distribution_summary"]}))
+        return fieldsets
+
+    @admin.display(description=gettext_lazy("distribution"))
+    def distribution_summary(self, obj):
+        return format_html(
+            '{} <a href="{}">{}</a>', progress_line(distribution_preview(obj)),
+            self._url("distribution", obj), _("Distribution and ledger"))
+
+    # --- views ------------------------------------------------------------------
+    def _url(self, name, letter, *args):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}",
+                       args=[letter.pk, *args], current_app=self.admin_site.name)
+
+    def _letter(self, request, object_id, *, distribute=False):
+        letter = self.get_object(request, object_id)
+        if letter is None:
+            raise Http404(_("No such letter."))
+        if not self.has_view_permission(request, letter):
+            raise PermissionDenied
+        if distribute and not request.user.has_perm(DISTRIBUTE_PERMISSION):
+            raise PermissionDenied
+        return letter
+
+    def _context(self, request, letter, title, **extra):
+        return {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": letter,
+            "letter": letter, "title": title, "can_distribute": request.user.has_perm(
+                DISTRIBUTE_PERMISSION), **extra,
+        }
+
+    def distribution_view(self, request, object_id):
+        letter = self._letter(request, object_id)
+        summary = distribution_preview(letter)
+        deliveries = list(
+            Delivery.objects.filter(letter=letter).select_related("mission__state"))
+        for delivery in deliveries:
+            delivery.resend_url = self._url("resend", letter, delivery.pk)
+        known = {d.mission_id for d in deliveries}
+        not_served = [d for d in deliveries if d.state != Delivery.State.SENT]
+        not_queued = list(letter_recipients(letter).exclude(pk__in=known).select_related("state"))
+        return TemplateResponse(request, "admin/correspondence/letter/distribution.html",
+                                self._context(
+            request, letter, _("Distribution of “%(letter)s”") % {"letter": letter},
+            summary=summary, progress=progress_line(summary),
+            states=[(label, summary.counts[value]) for value, label in Delivery.State.choices],
+            not_served=not_served, not_queued=not_queued,
+            not_served_count=len(not_served) + len(not_queued),
+            sent=[d for d in deliveries if d.state == Delivery.State.SENT],
+            distribute_url=self._url("distribute", letter),
+            csv_url=self._url("ledger_csv", letter),
+        ))
+
+    def distribute_view(self, request, object_id):
+        letter = self._letter(request, object_id, distribute=True)
+        progress_url = self._url("distribution", letter)
+        if request.method == "POST":
+            try:
+                summary = letter_distribute(letter=letter)
+            except DistributionRefused as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(progress_url)
+            self.message_user(request, _("Queued %(n)d deliveries. %(progress)s") % {
+                "n": summary.counts["queued"], "progress": progress_line(summary)},
+                messages.SUCCESS)
+            return HttpResponseRedirect(progress_url)
+        refusal = None
+        try:
+            distribution_check(letter)
+        except DistributionRefused as exc:
+            refusal = str(exc)
+        summary = distribution_preview(letter)
+        return TemplateResponse(request, "admin/correspondence/letter/distribute_confirm.html",
+                                self._context(
+            request, letter, _("Distribute “%(letter)s”?") % {"letter": letter},
+            summary=summary, refusal=refusal, progress_url=progress_url,
+            to_send=summary.recipients - summary.counts["sent"] - summary.without_address,
+        ))
+
+    def ledger_csv_view(self, request, object_id):
+        letter = self._letter(request, object_id)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{letter.slug}-ledger.csv"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        for d in Delivery.objects.filter(letter=letter).select_related("mission__state"):
+            writer.writerow([csv_cell(value) for value in [
+                d.mission.state.code, d.mission.name, d.state, d.attempts, d.message_id,
+                d.recipients, d.queued_at.isoformat(),
+                d.claimed_at.isoformat() if d.claimed_at else "", d.claimed_by,
+                d.sent_at.isoformat() if d.sent_at else "", d.error,
+            ]])
+        return response
+
+    def resend_view(self, request, object_id, delivery_id):
+        letter = self._letter(request, object_id, distribute=True)
+        delivery = get_object_or_404(Delivery.objects.select_related("letter", "mission"),
+                                     pk=delivery_id, letter=letter)
+        try:
+            queued = delivery_resend(delivery=delivery)
+        except DistributionRefused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            if not queued:
+                self.message_user(request, _("%(mission)s is being sent the letter now.") % {
+                    "mission": delivery.mission}, messages.WARNING)
+                return HttpResponseRedirect(self._url("distribution", letter))
+            self.message_user(request, _("%(mission)s will be sent the letter again.") % {
+                "mission": delivery.mission}, messages.SUCCESS)
+        return HttpResponseRedirect(self._url("distribution", letter))
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The ledger, read-only: it is written by the distribution alone."""
+
+    list_display = ["mission", "letter", "state", "attempts", "sent_at", "updated_at"]
+    list_select_related = ["mission", "letter"]
+    list_filter = ["state", "letter"]
+    search_fields = ["mission__name", "mission__state__code", "message_id", "recipients"]
+    date_hierarchy = "queued_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

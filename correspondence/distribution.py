@@ -1,0 +1,360 @@
+"""Distribution of issued letters to the Permanent Missions, recorded in the delivery ledger.
+
+Exactly once: each delivery is claimed by one conditional UPDATE (queued -> sending) that is
+committed before the SMTP transaction starts, and marked sent right after it ends. A worker
+that dies between the two leaves its delivery in "sending"; after IGN_DELIVERY_STUCK_SECONDS
+it is queued again and sent with the same Message-ID, the one re-send the ledger allows.
+"""
+
+import logging
+import os
+import smtplib
+import socket
+from contextlib import nullcontext, suppress
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import mailers
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions.models import Mission, MissionAddress, State
+
+from .distribution_message import FAIL, RETRY_LATER, MessageContent, classify_failure
+from .models import Delivery, Letter
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 3600
+CLAIM_BATCH = 10
+
+
+class DistributionRefused(Exception):
+    """The letter cannot be distributed now; the message is one line for the user."""
+
+
+def letter_recipients(letter):
+    """The missions the letter is addressed to, following its addressee line."""
+    if letter.audience == Letter.Audience.NAMED:
+        return letter.recipients.all()
+    kinds = [State.Kind.MEMBER]
+    if letter.audience == Letter.Audience.MEMBERS_AND_OBSERVERS:
+        kinds.append(State.Kind.OBSERVER)
+    return Mission.objects.filter(state__kind__in=kinds)
+
+
+def message_id_for(letter, mission):
+    """<letter-slug.mission-code@domain>: the same for every attempt to this mission."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
+    return f"<{letter.slug}.{mission.state.code.lower()}@{domain}>"
+
+
+def distribution_check(letter):
+    """Raise DistributionRefused unless the letter can be sent now."""
+    if letter.status == Letter.Status.DRAFT:
+        raise DistributionRefused(_("“%(slug)s” is a draft: only issued letters can be "
+                                    "distributed.") % {"slug": letter.slug})
+    if letter.status == Letter.Status.SUPERSEDED:
+        raise DistributionRefused(_("“%(slug)s” has been superseded by a correction: "
+                                    "distribute the correction instead.") % {"slug": letter.slug})
+    if not letter.pdf:
+        raise DistributionRefused(_("“%(slug)s” has no PDF.") % {"slug": letter.slug})
+    if not settings.EMAIL_CONFIGURED:
+        raise DistributionRefused(_("E-mail is not configured: set EMAIL_URL "
+                                    "(e.g. smtp://127.0.0.1:1025) before distributing."))
+
+
+@dataclass
+class DistributionSummary:
+    recipients: int
+    counts: dict
+    without_address: int
+    created: int = 0
+    requeued: int = 0
+    recovered: int = 0
+    tasks: int = 0
+
+    @property
+    def to_send(self):
+        return self.counts[Delivery.State.QUEUED] + self.counts[Delivery.State.SENDING]
+
+    @property
+    def complete(self):
+        return self.counts[Delivery.State.SENT] >= self.recipients
+
+
+def distribution_preview(letter):
+    """What a distribution would do now, without writing anything (the confirmation page)."""
+    recipients = letter_recipients(letter)
+    return DistributionSummary(
+        recipients=recipients.count(),
+        counts=Delivery.objects.filter(letter=letter, mission__in=recipients).counts(),
+        without_address=recipients.filter(addresses__isnull=True).count(),
+    )
+
+
+def deliveries_recover(*, letter=None, stuck_after=None):
+    """Queue again the deliveries left in "sending" longer than `stuck_after` seconds.
+
+    Side effects: those deliveries go back to "queued", due now, with a note in `error`.
+    Returns their number.
+    """
+    seconds = settings.IGN_DELIVERY_STUCK_SECONDS if stuck_after is None else stuck_after
+    now = timezone.now()
+    stuck = Delivery.objects.filter(
+        state=Delivery.State.SENDING, claimed_at__lte=now - timedelta(seconds=seconds))
+    if letter is not None:
+        stuck = stuck.filter(letter=letter)
+    recovered = stuck.update(
+        state=Delivery.State.QUEUED, next_attempt_at=now, updated_at=now,
+        error=_("An interrupted attempt was recovered; the message may arrive twice, "
+                "with the same Message-ID."),
+    )
+    if recovered:
+        logger.warning("Recovered %d deliveries stuck in sending", recovered)
+    return recovered
+
+
+def letter_distribute(*, letter, parallel=1, stuck_after=None):
+    """Queue the letter for every recipient mission not yet served and start the sending.
+
+    Side effects, in one transaction: deliveries stuck in "sending" are recovered; every
+    recipient mission without a delivery gets one (queued, or failed "no address" when the
+    mission has no address); failed deliveries of missions that now have an address are
+    queued again; every queued delivery is made due now. After commit, `parallel`
+    `deliver_letter` tasks are enqueued on the "distribution" queue if anything is queued.
+    Raises DistributionRefused (nothing written) when the letter cannot be sent.
+    """
+    from .tasks import deliver_letter
+
+    distribution_check(letter)
+    now = timezone.now()
+    with transaction.atomic():
+        recovered = deliveries_recover(letter=letter, stuck_after=stuck_after)
+        recipients = letter_recipients(letter)
+        have = set(Delivery.objects.filter(letter=letter).values_list("mission_id", flat=True))
+        with_address = set(MissionAddress.objects.values_list("mission_id", flat=True))
+        queued, failed = Delivery.State.QUEUED, Delivery.State.FAILED
+        new = [
+            Delivery(
+                letter=letter, mission=mission, message_id=message_id_for(letter, mission),
+                queued_at=now, next_attempt_at=now,
+                state=queued if mission.pk in with_address else failed,
+                error="" if mission.pk in with_address else _("no address"),
+            )
+            for mission in recipients.select_related("state") if mission.pk not in have
+        ]
+        # A concurrent run may have created some meanwhile: the unique constraint decides.
+        Delivery.objects.bulk_create(new, ignore_conflicts=True)
+        requeued = Delivery.objects.filter(
+            letter=letter, state=Delivery.State.FAILED, mission_id__in=with_address,
+        ).update(state=Delivery.State.QUEUED, next_attempt_at=now, queued_at=now, updated_at=now)
+        Delivery.objects.filter(letter=letter, state=Delivery.State.QUEUED).update(
+            next_attempt_at=now)
+        summary = DistributionSummary(
+            recipients=recipients.count(),
+            counts=Delivery.objects.filter(letter=letter, mission__in=recipients).counts(),
+            without_address=recipients.exclude(pk__in=with_address).count(),
+            created=len(new), requeued=requeued, recovered=recovered,
+        )
+        if summary.counts[Delivery.State.QUEUED]:
+            summary.tasks = max(1, parallel)
+            letter_id = letter.pk
+            transaction.on_commit(
+                lambda: [deliver_letter.enqueue(letter_id) for _i in range(summary.tasks)])
+    return summary
+
+
+def delivery_resend(*, delivery):
+    """Queue one mission's delivery again on request, whatever its state, and start it.
+
+    Side effects: the delivery goes back to "queued", due now (same Message-ID); a
+    `deliver_letter` task is enqueued after commit. Returns False, changing nothing, while
+    the delivery is being sent.
+    """
+    from .tasks import deliver_letter
+
+    distribution_check(delivery.letter)
+    with transaction.atomic():
+        queued = Delivery.objects.filter(pk=delivery.pk).exclude(
+            state=Delivery.State.SENDING,
+        ).update(state=Delivery.State.QUEUED, next_attempt_at=timezone.now(),
+                 updated_at=timezone.now(),
+                 error=_("Re-send requested."))
+        if queued:
+            letter_id = delivery.letter_id
+            transaction.on_commit(lambda: deliver_letter.enqueue(letter_id))
+    return bool(queued)
+
+
+def worker_name():
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def deliveries_claim(*, letter_id, worker, size=CLAIM_BATCH):
+    """Take up to `size` due deliveries (queued -> sending), committed before any sending.
+
+    Returns [(delivery, [addresses])]. On PostgreSQL rows another worker is claiming are
+    skipped (SKIP LOCKED); everywhere the conditional UPDATE is what guarantees that only one
+    worker wins a delivery. A batch costs one commit, not one per message; a worker killed
+    mid-batch leaves the rest "sending" until recovered, and they are then sent once.
+    """
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    now = timezone.now()
+    due = Delivery.objects.filter(
+        letter_id=letter_id, state=Delivery.State.QUEUED, next_attempt_at__lte=now,
+    ).order_by("pk")
+    # SQLite: no transaction around the read, so the write never needs a lock upgrade.
+    with transaction.atomic() if skip_locked else nullcontext():
+        candidates = list((due.select_for_update(skip_locked=True) if skip_locked else due)
+                          .values_list("pk", flat=True)[:size])
+        if not candidates:
+            return []
+        Delivery.objects.filter(pk__in=candidates, state=Delivery.State.QUEUED).update(
+            state=Delivery.State.SENDING, claimed_at=now, claimed_by=worker, updated_at=now,
+            attempts=F("attempts") + 1,
+        )
+    # A worker name is unique to its process, which claims one batch at a time.
+    won = list(Delivery.objects.filter(
+        pk__in=candidates, state=Delivery.State.SENDING, claimed_by=worker, claimed_at=now,
+    ).select_related("mission__state").order_by("pk"))
+    addresses = {}
+    for mission_id, address in MissionAddress.objects.filter(
+            mission_id__in=[d.mission_id for d in won]).values_list("mission_id", "email"):
+        addresses.setdefault(mission_id, []).append(address)
+    return [(d, sorted(addresses.get(d.mission_id, []))) for d in won]
+
+
+def deliveries_release(*, deliveries, worker, at=None):
+    """Put claimed deliveries that were not tried back in the queue (due at `at`)."""
+    now = timezone.now()
+    return Delivery.objects.filter(
+        pk__in=[d.pk for d in deliveries], state=Delivery.State.SENDING, claimed_by=worker,
+    ).update(state=Delivery.State.QUEUED, next_attempt_at=at or now, updated_at=now,
+             attempts=F("attempts") - 1)
+
+
+def _backoff(attempts):
+    return min(settings.IGN_DELIVERY_RETRY_SECONDS * 2 ** max(attempts - 1, 0),
+               MAX_BACKOFF_SECONDS)
+
+
+def _record(delivery, outcome, text, recipients):
+    now = timezone.now()
+    fields = {"recipients": "; ".join(recipients), "updated_at": now}
+    if outcome == "sent":
+        fields.update(state=Delivery.State.SENT, sent_at=now, error="")
+    elif outcome == FAIL or delivery.attempts >= settings.IGN_DELIVERY_MAX_ATTEMPTS:
+        if outcome != FAIL:
+            text = _("Gave up after %(n)d attempts: %(error)s") % {
+                "n": delivery.attempts, "error": text}
+        fields.update(state=Delivery.State.FAILED, error=text)
+    else:
+        fields.update(state=Delivery.State.QUEUED, error=text,
+                      next_attempt_at=now + timedelta(seconds=_backoff(delivery.attempts)))
+    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    return fields
+
+
+@dataclass
+class RunReport:
+    sent: int = 0
+    failed: int = 0
+    retry: int = 0
+    stopped: str = ""
+    retry_at: object = None
+    errors: list = field(default_factory=list)
+
+
+def letter_send_queued(*, letter_id, worker=None, limit=None):
+    """Send every due delivery of the letter, one SMTP connection for the run.
+
+    Side effects: deliveries claimed, sent through the default mailer and recorded sent,
+    failed (permanent 5xx answer, bad address, no address) or queued again with backoff
+    (temporary failure); a temporary server failure ends the run. When deliveries remain
+    queued for later, a `deliver_letter` task is enqueued to run when the first is due.
+    """
+    worker = worker or worker_name()
+    letter = Letter.objects.select_related("letterhead").get(pk=letter_id)
+    deliveries_recover(letter=letter)
+    content = MessageContent.for_letter(letter)
+    report = RunReport()
+    mailer = mailers.default
+    # A batch is never held longer than half the time after which it counts as stuck.
+    hold = timedelta(seconds=settings.IGN_DELIVERY_STUCK_SECONDS / 2)
+    try:
+        while not report.stopped:
+            batch = deliveries_claim(letter_id=letter_id, worker=worker)
+            if not batch:
+                break
+            for index, (delivery, addresses) in enumerate(batch):
+                done = report.sent + report.failed + report.retry
+                if (limit is not None and done >= limit) or report.stopped or (
+                        timezone.now() - delivery.claimed_at > hold):
+                    deliveries_release(deliveries=[d for d, _a in batch[index:]],
+                                       worker=worker, at=report.retry_at)
+                    break
+                _send_one(mailer, content, delivery, addresses, report)
+            if limit is not None and report.sent + report.failed + report.retry >= limit:
+                break
+    finally:
+        with suppress(OSError, smtplib.SMTPException):
+            mailer.close()
+    if report.retry_at:
+        # The server is down or busy: every due delivery waits as long.
+        Delivery.objects.filter(
+            letter_id=letter_id, state=Delivery.State.QUEUED, next_attempt_at__lt=report.retry_at,
+        ).update(next_attempt_at=report.retry_at)
+    schedule_follow_up(letter_id=letter_id)
+    return report
+
+
+def _send_one(mailer, content, delivery, addresses, report):
+    if not addresses:
+        _record(delivery, FAIL, _("no address"), [])
+        report.failed += 1
+        return
+    try:
+        mailer.open()  # kept open: send_messages() then leaves it open
+        mailer.send_messages([content.message(delivery, addresses)])
+    except Exception as exc:
+        outcome, text = classify_failure(exc)
+        if outcome == FAIL and not isinstance(exc, smtplib.SMTPException | ValueError):
+            logger.exception("Unexpected error sending %s", delivery.message_id)
+        fields = _record(delivery, outcome, text, addresses)
+        report.errors.append(f"{delivery.mission.state.code}: {text}")
+        if fields["state"] == Delivery.State.FAILED:
+            report.failed += 1
+        else:
+            report.retry += 1
+        if outcome == RETRY_LATER:
+            report.stopped = text
+            report.retry_at = timezone.now() + timedelta(seconds=_backoff(delivery.attempts))
+    else:
+        _record(delivery, "sent", "", addresses)
+        report.sent += 1
+
+
+def schedule_follow_up(*, letter_id):
+    """Enqueue one `deliver_letter` task for when the next queued delivery falls due.
+
+    Side effect: at most one task; none when a waiting task of this letter runs earlier.
+    """
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from .tasks import deliver_letter
+
+    due = (Delivery.objects.filter(letter_id=letter_id, state=Delivery.State.QUEUED)
+           .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
+    if due is None:
+        return None
+    waiting = DBTaskResult.objects.filter(
+        status="READY", task_path=deliver_letter.module_path,
+    ).values_list("run_after", "args_kwargs")
+    for run_after, args in waiting:
+        if args.get("args") == [letter_id] and (run_after == get_date_max() or run_after <= due):
+            return None
+    return deliver_letter.using(run_after=due).enqueue(letter_id)

@@ -1,0 +1,184 @@
+"""The mission directory as CSV: export, and an all-or-nothing import that reports every bad row.
+
+Columns: state_code,mission_name,address,emails (e-mail addresses separated by “;”).
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from .models import Mission, MissionAddress, State
+
+COLUMNS = ["state_code", "mission_name", "address", "emails"]
+MAX_BYTES = 1024 * 1024
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self):
+        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+class DirectoryImportError(Exception):
+    """The file has bad rows; nothing was imported."""
+
+    def __init__(self, errors):
+        super().__init__(_("%(n)d bad rows: nothing was imported.") % {"n": len(errors)})
+        self.errors = errors
+
+
+@dataclass
+class ImportSummary:
+    missions: int = 0
+    created: int = 0
+    added: int = 0
+    removed: int = 0
+    without_address: list = field(default_factory=list)
+
+
+def _csv_cell(value):
+    """Text a spreadsheet will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _uncell(value):
+    """The inverse of _csv_cell, so that an export imports unchanged."""
+    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@") else value
+
+
+def directory_export(*, missions=None):
+    """The directory (or the given missions) as CSV text, one mission a row."""
+    missions = (missions if missions is not None else Mission.objects.all())
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for mission in missions.select_related("state").prefetch_related("addresses").order_by(
+            "state__name"):
+        writer.writerow([mission.state.code, _csv_cell(mission.name), _csv_cell(mission.address),
+                         "; ".join(a.email for a in mission.addresses.all())])
+    return out.getvalue()
+
+
+@dataclass
+class Row:
+    line: int
+    state: State
+    name: str
+    address: str
+    emails: list
+
+
+def directory_parse(data):
+    """(rows, errors) for CSV bytes or text; every bad row is reported with its line."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            return [], [RowError(0, _("The file is larger than 1 MB."))]
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return [], [RowError(0, _("The file is not UTF-8 text."))]
+    reader = csv.DictReader(io.StringIO(data, newline=""))
+    if [c.strip() for c in reader.fieldnames or []] != COLUMNS:
+        return [], [RowError(1, _("The header must be: %(columns)s.") % {
+            "columns": ",".join(COLUMNS)})]
+    states = {s.code: s for s in State.objects.all()}
+    rows, errors, seen_codes, seen_names = [], [], {}, {}
+    line = 1
+    for record in reader:
+        start, line = line + 1, reader.line_num
+        problems = []
+        if None in record or None in record.values():
+            errors.append(RowError(start, _("expected %(n)d columns.") % {"n": len(COLUMNS)}))
+            continue
+        code = record["state_code"].strip()
+        name = _uncell(record["mission_name"].strip())
+        emails = [e.strip() for e in record["emails"].split(";") if e.strip()]
+        state = states.get(code)
+        if state is None:
+            problems.append(_("unknown State code “%(code)s”") % {"code": code})
+        elif code in seen_codes:
+            problems.append(_("duplicate of line %(line)d (same State)") % {
+                "line": seen_codes[code]})
+        if not name:
+            problems.append(_("the mission name is empty"))
+        elif name.lower() in seen_names:
+            problems.append(_("duplicate of line %(line)d (same mission name)") % {
+                "line": seen_names[name.lower()]})
+        lowered = set()
+        for email in emails:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(_("malformed address “%(email)s”") % {"email": email})
+            if email.lower() in lowered:
+                problems.append(_("address “%(email)s” given twice") % {"email": email})
+            lowered.add(email.lower())
+        seen_codes.setdefault(code, start)
+        seen_names.setdefault(name.lower(), start)
+        if problems:
+            errors.append(RowError(start, "; ".join(problems)))
+        else:
+            rows.append(Row(start, state, name, _uncell(record["address"].strip()), emails))
+    if not rows and not errors:
+        errors.append(RowError(0, _("The file has no rows.")))
+    in_file = {row.state.pk for row in rows}
+    taken = {name.lower(): code for name, code in Mission.objects.exclude(
+        state_id__in=in_file).values_list("name", "state__code")}
+    errors += [RowError(row.line, _("the name “%(name)s” belongs to the mission of %(code)s") % {
+        "name": row.name, "code": taken[row.name.lower()]})
+        for row in rows if row.name.lower() in taken]
+    return rows, sorted(errors, key=lambda e: e.line)
+
+
+def directory_import(*, data):
+    """Import the directory from CSV, all or nothing.
+
+    Side effects, in one transaction: each row's mission (created if its State has none)
+    gets the row's name, postal address and exactly the row's e-mail addresses; missions
+    not in the file are left as they are. Raises DirectoryImportError listing every bad
+    row, and then writes nothing.
+    """
+    rows, errors = directory_parse(data)
+    if errors:
+        raise DirectoryImportError(errors)
+    summary = ImportSummary()
+    try:
+        with transaction.atomic():
+            for row in rows:
+                _import_row(row, summary)
+    except IntegrityError as exc:
+        raise DirectoryImportError([RowError(0, str(exc))]) from exc
+    return summary
+
+
+def _import_row(row, summary):
+    mission = Mission.objects.filter(state=row.state).first()
+    if mission is None:
+        mission = Mission.objects.create(state=row.state, name=row.name, address=row.address)
+        summary.created += 1
+    elif (mission.name, mission.address) != (row.name, row.address):
+        mission.name, mission.address = row.name, row.address
+        mission.save(update_fields=["name", "address"])
+    summary.missions += 1
+    wanted = {email.lower(): email for email in row.emails}
+    for existing in list(mission.addresses.all()):
+        email = wanted.pop(existing.email.lower(), None)
+        if email is None:
+            existing.delete()
+            summary.removed += 1
+        elif email != existing.email:
+            existing.email = email
+            existing.save(update_fields=["email"])
+    MissionAddress.objects.bulk_create(
+        [MissionAddress(mission=mission, email=email) for email in wanted.values()])
+    summary.added += len(wanted)
+    if not row.emails:
+        summary.without_address.append(row.state.code)
