@@ -82,14 +82,14 @@ class DistributionAdminMixin:
     def distribution_summary(self, obj):
         return format_html(
             '{} <a href="{}">{}</a>', progress_line(distribution_preview(obj)),
-            self._url("distribution", obj), _("Distribution and ledger"))
+            self._distribution_url("distribution", obj), _("Distribution and ledger"))
 
     # --- views ------------------------------------------------------------------
-    def _url(self, name, letter, *args):
+    def _distribution_url(self, name, letter, *args):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}",
                        args=[letter.pk, *args], current_app=self.admin_site.name)
 
-    def _letter(self, request, object_id, *, distribute=False):
+    def _distribution_letter(self, request, object_id, *, distribute=False):
         letter = self.get_object(request, object_id)
         if letter is None:
             raise Http404(_("No such letter."))
@@ -99,7 +99,7 @@ class DistributionAdminMixin:
             raise PermissionDenied
         return letter
 
-    def _context(self, request, letter, title, **extra):
+    def _distribution_context(self, request, letter, title, **extra):
         return {
             **self.admin_site.each_context(request), "opts": self.opts, "original": letter,
             "letter": letter, "title": title, "can_distribute": request.user.has_perm(
@@ -107,30 +107,30 @@ class DistributionAdminMixin:
         }
 
     def distribution_view(self, request, object_id):
-        letter = self._letter(request, object_id)
+        letter = self._distribution_letter(request, object_id)
         summary = distribution_preview(letter)
         deliveries = list(
             Delivery.objects.filter(letter=letter).select_related("mission__state"))
         for delivery in deliveries:
-            delivery.resend_url = self._url("resend", letter, delivery.pk)
+            delivery.resend_url = self._distribution_url("resend", letter, delivery.pk)
         known = {d.mission_id for d in deliveries}
         not_served = [d for d in deliveries if d.state != Delivery.State.SENT]
         not_queued = list(letter_recipients(letter).exclude(pk__in=known).select_related("state"))
         return TemplateResponse(request, "admin/correspondence/letter/distribution.html",
-                                self._context(
+                                self._distribution_context(
             request, letter, _("Distribution of “%(letter)s”") % {"letter": letter},
             summary=summary, progress=progress_line(summary),
             states=[(label, summary.counts[value]) for value, label in Delivery.State.choices],
             not_served=not_served, not_queued=not_queued,
             not_served_count=len(not_served) + len(not_queued),
             sent=[d for d in deliveries if d.state == Delivery.State.SENT],
-            distribute_url=self._url("distribute", letter),
-            csv_url=self._url("ledger_csv", letter),
+            distribute_url=self._distribution_url("distribute", letter),
+            csv_url=self._distribution_url("ledger_csv", letter),
         ))
 
     def distribute_view(self, request, object_id):
-        letter = self._letter(request, object_id, distribute=True)
-        progress_url = self._url("distribution", letter)
+        letter = self._distribution_letter(request, object_id, distribute=True)
+        progress_url = self._distribution_url("distribution", letter)
         if request.method == "POST":
             try:
                 summary = letter_distribute(letter=letter)
@@ -148,14 +148,14 @@ class DistributionAdminMixin:
             refusal = str(exc)
         summary = distribution_preview(letter)
         return TemplateResponse(request, "admin/correspondence/letter/distribute_confirm.html",
-                                self._context(
+                                self._distribution_context(
             request, letter, _("Distribute “%(letter)s”?") % {"letter": letter},
             summary=summary, refusal=refusal, progress_url=progress_url,
             to_send=summary.recipients - summary.counts["sent"] - summary.without_address,
         ))
 
     def ledger_csv_view(self, request, object_id):
-        letter = self._letter(request, object_id)
+        letter = self._distribution_letter(request, object_id)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{letter.slug}-ledger.csv"'
         writer = csv.writer(response)
@@ -170,7 +170,7 @@ class DistributionAdminMixin:
         return response
 
     def resend_view(self, request, object_id, delivery_id):
-        letter = self._letter(request, object_id, distribute=True)
+        letter = self._distribution_letter(request, object_id, distribute=True)
         delivery = get_object_or_404(Delivery.objects.select_related("letter", "mission"),
                                      pk=delivery_id, letter=letter)
         try:
@@ -181,10 +181,10 @@ class DistributionAdminMixin:
             if not queued:
                 self.message_user(request, _("%(mission)s is being sent the letter now.") % {
                     "mission": delivery.mission}, messages.WARNING)
-                return HttpResponseRedirect(self._url("distribution", letter))
+                return HttpResponseRedirect(self._distribution_url("distribution", letter))
             self.message_user(request, _("%(mission)s will be sent the letter again.") % {
                 "mission": delivery.mission}, messages.SUCCESS)
-        return HttpResponseRedirect(self._url("distribution", letter))
+        return HttpResponseRedirect(self._distribution_url("distribution", letter))
 
 
 @admin.register(Delivery)

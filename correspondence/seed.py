@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from clusters.models import Cluster
 from sessions.models import NEW_YORK
 
 from .models import Enclosure, Letter, Letterhead, Signatory
@@ -60,7 +61,7 @@ PGA = {
 }
 
 
-def _letter(session, data, people, encloses=None):
+def _letter(session, data, people, encloses=None, *, announces=False):
     letter = Letter.objects.filter(slug=data["slug"]).first()
     if letter is not None:
         return letter
@@ -76,6 +77,13 @@ def _letter(session, data, people, encloses=None):
             letter=letter, position=position, person=people[family_name], block=block)
     if encloses is not None:
         Enclosure.objects.create(letter=letter, position=1, enclosed_letter=encloses)
+    if announces:
+        # Both letters announce the first two meetings, name the five clusters and refer to
+        # the mandate, decision 70/559.
+        letter.meetings.set(session.meetings.filter(number__in=[1, 2]))
+        letter.clusters.set(Cluster.objects.all())
+        if session.mandate_id:
+            letter.documents.set([session.mandate_id])
     # Issued at noon, New York time, on the letter's date: the PDF's dates are fixed.
     noon = dt.datetime.combine(data["date"], dt.time(12, 0), tzinfo=NEW_YORK)
     return letter_issue(letter=letter, by=None, at=noon)
@@ -86,6 +94,6 @@ def load_letters_71(session):
     """Create the two seed letters as issued, once. Returns (PGA's letter, Co-Chairs' letter)."""
     people = {a.person.family_name: a.person for a in session.co_chairs.select_related("person")}
     people[session.president.family_name] = session.president
-    co_chairs = _letter(session, CO_CHAIRS, people)
-    pga = _letter(session, PGA, people, encloses=co_chairs)
+    co_chairs = _letter(session, CO_CHAIRS, people, announces=True)
+    pga = _letter(session, PGA, people, encloses=co_chairs, announces=True)
     return pga, co_chairs

@@ -157,23 +157,25 @@ def letter_for_pdf(uploaded):
         pdf_sha256=digest.hexdigest()).first()
 
 
-# The bytes of public letters, per process. Safe because the database forbids any change to
-# an issued letter's slug, PDF or hash and any return to draft (triggers in migration 0002):
-# what a slug serves once public, it serves for ever. Bounded; restart the web processes
-# after restoring an older database backup.
-_STORED_PDFS = {}
-STORED_PDFS_MAX_BYTES = 64 * 1024 * 1024
+# The bytes of public letters' PDFs, per process, by their SHA-256. The database says on every
+# request which hash a slug serves (one indexed lookup); the bytes are found by that hash, so
+# what this process holds can never be out of date: content-addressed, it is never stale.
+_PDFS_BY_HASH = {}
+PDFS_BY_HASH_MAX_BYTES = 64 * 1024 * 1024
 
 
 def stored_pdf(slug):
     """(sha256, bytes) of the public letter's PDF as issued, or None."""
-    hit = _STORED_PDFS.get(slug)
-    if hit is not None:
-        return hit
-    row = Letter.objects.public().filter(slug=slug).values_list("pdf_sha256", "pdf").first()
-    if row is None or row[1] is None:
+    public = Letter.objects.public().filter(slug=slug).exclude(pdf_sha256="")
+    sha256 = public.values_list("pdf_sha256", flat=True).first()
+    if sha256 is None:
         return None
-    hit = (row[0], bytes(row[1]))
-    if sum(len(pdf) for _, pdf in _STORED_PDFS.values()) + len(hit[1]) <= STORED_PDFS_MAX_BYTES:
-        _STORED_PDFS[slug] = hit
-    return hit
+    pdf = _PDFS_BY_HASH.get(sha256)
+    if pdf is None:
+        pdf = public.values_list("pdf", flat=True).first()
+        if pdf is None:
+            return None
+        pdf = bytes(pdf)
+        if sum(map(len, _PDFS_BY_HASH.values())) + len(pdf) <= PDFS_BY_HASH_MAX_BYTES:
+            _PDFS_BY_HASH[sha256] = pdf
+    return sha256, pdf

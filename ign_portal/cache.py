@@ -32,6 +32,8 @@ CLOCK_GRANULARITY = 60
 MAX_QUERY_STRING = 300
 # The apps whose rows appear on public pages, calendars and feeds.
 WATCHED_APPS = {"ign_sessions", "clusters", "correspondence"}
+# Rows of those apps that no public page shows: the delivery ledger changes on every message.
+UNWATCHED_MODELS = {"correspondence.delivery"}
 # Headers the security middleware sets again on every response, or that are per request.
 UNSTORED_HEADERS = {"x-cache", "set-cookie", "strict-transport-security",
                     "cross-origin-opener-policy", "referrer-policy", "x-content-type-options"}
@@ -54,7 +56,7 @@ def bump_version():
 
 
 def _on_change(sender, **kwargs):
-    if sender._meta.app_label in WATCHED_APPS:
+    if sender._meta.app_label in WATCHED_APPS and sender._meta.label_lower not in UNWATCHED_MODELS:
         # Now, and again after commit: a page rendered between the two, from data not yet
         # committed, is stored under a key that the second bump leaves unreachable.
         bump_version()

@@ -14,13 +14,3 @@ def pga_letter(seeded):
 @pytest.fixture
 def co_chairs_letter(seeded):
     return Letter.objects.get(slug=CO_CHAIRS_SLUG)
-
-
-@pytest.fixture(autouse=True)
-def _forget_stored_pdfs():
-    """Each test has its own database: forget the bytes another test's letters served."""
-    from correspondence import services
-
-    services._STORED_PDFS.clear()
-    yield
-    services._STORED_PDFS.clear()

@@ -1,14 +1,11 @@
 """The letters as a browser shows them (Playwright driving Debian's Chromium)."""
 
-import shutil
-
 import pytest
 
 from correspondence.models import Letter
 from correspondence.seed import CO_CHAIRS_SLUG, PGA_SLUG
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(
-    not shutil.which("chromium"), reason="Debian's chromium is not installed")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -22,19 +19,14 @@ def letters(transactional_db):
 
 
 @pytest.fixture
-def page(live_server, letters, settings):
-    from playwright.sync_api import sync_playwright
-
+def page(browser, live_server, letters, settings):
     # The live server serves static files from the finders, under their unhashed names.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1200, "height": 1000})
-        yield page
-        browser.close()
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    yield context.new_page()
+    context.close()
 
 
 def box(page, selector):

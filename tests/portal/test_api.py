@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from correspondence.seed import CO_CHAIRS_SLUG, PGA_SLUG
 from sessions.models import Meeting, Room
 from tests.factories import make_meeting
 
@@ -67,7 +68,7 @@ def test_letters_json_lists_public_letters_with_filters(client, letters_71):
     in_2016 = client.get("/api/letters.json?start=2016-01-01&end=2016-12-31&session=71").json()
 
     assert [x["slug"] for x in everything["results"]] == [
-        "2017-01-12-pga-cover", "2016-11-09-appointment"]
+        "2017-01-12-pga-cover", PGA_SLUG, CO_CHAIRS_SLUG, "2016-11-09-appointment"]
     cover = everything["results"][0]
     assert cover["pdf_url"] == "http://127.0.0.1:8000/letters/2017-01-12-pga-cover.pdf"
     assert cover["date"] == "2017-01-12" and cover["session"] == 71

@@ -36,22 +36,42 @@ def tiny_pdf():
 
 
 @pytest.fixture
-def issued_letter(db, tiny_pdf):
-    """An issued letter to all Permanent Representatives, with its as-distributed PDF."""
+def letter_to(db, tiny_pdf):
+    """Make the letter: to all Permanent Representatives (None) or to the named missions.
+
+    Made as a draft, addressed, then issued with its PDF: an issued letter's recipients
+    are part of the record and cannot change afterwards.
+    """
     from correspondence.models import Letter, Letterhead
     from tests.factories import make_session
 
-    letterhead = Letterhead.objects.create(
-        name="The President of the General Assembly",
-        heading="THE PRESIDENT OF THE GENERAL ASSEMBLY")
-    return Letter.objects.create(
-        session=make_session(), letterhead=letterhead, slug="pga-2017-01-12",
-        date=dt.date(2017, 1, 12), subject="Letter dated 12 January 2017 on the IGN",
-        addressee="To All Permanent Representatives to the United Nations\nNew York",
-        audience=Letter.Audience.MEMBERS, status=Letter.Status.ISSUED,
-        issued_at=timezone.now(), pdf=tiny_pdf,
-        pdf_sha256=hashlib.sha256(tiny_pdf).hexdigest(),
-    )
+    def make(missions, *, status=Letter.Status.ISSUED):
+        letterhead = Letterhead.objects.create(
+            name="The President of the General Assembly",
+            heading="THE PRESIDENT OF THE GENERAL ASSEMBLY")
+        letter = Letter.objects.create(
+            session=make_session(), letterhead=letterhead, slug="pga-2017-01-12",
+            date=dt.date(2017, 1, 12), subject="Letter dated 12 January 2017 on the IGN",
+            addressee="To All Permanent Representatives to the United Nations\nNew York",
+            audience=Letter.Audience.MEMBERS if missions is None else Letter.Audience.NAMED,
+        )
+        if missions is not None:
+            letter.recipients.set(missions)
+        if status != Letter.Status.DRAFT:
+            Letter.objects.filter(pk=letter.pk).update(
+                status=Letter.Status.ISSUED, issued_at=timezone.now(), pdf=tiny_pdf,
+                pdf_sha256=hashlib.sha256(tiny_pdf).hexdigest())
+            Letter.objects.filter(pk=letter.pk).update(status=status)
+        letter.refresh_from_db()
+        return letter
+
+    return make
+
+
+@pytest.fixture
+def issued_letter(letter_to):
+    """An issued letter to all Permanent Representatives, with its as-distributed PDF."""
+    return letter_to(None)
 
 
 @pytest.fixture

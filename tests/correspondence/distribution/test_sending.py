@@ -32,20 +32,18 @@ def test_recipients_follow_the_addressee_line(issued_letter, missions, audience,
     assert recipients.filter(state__code="VAT").exists() == (expected == 195)
 
 
-def test_named_letter_goes_to_the_named_missions_only(issued_letter, missions):
-    issued_letter.audience = Letter.Audience.NAMED
-    issued_letter.recipients.set(Mission.objects.filter(state__code__in=["ROU", "TUN"]))
+def test_named_letter_goes_to_the_named_missions_only(letter_to, missions):
+    issued_letter = letter_to(Mission.objects.filter(state__code__in=["ROU", "TUN"]))
 
     assert sorted(m.state.code for m in letter_recipients(issued_letter)) == ["ROU", "TUN"]
 
 
 @pytest.mark.smtp
 def test_named_mission_receives_one_message_with_the_pdf_and_a_fixed_message_id(
-    issued_letter, smtp_server, client
+    letter_to, smtp_server, client
 ):
     mission = make_mission(emails=["registry@rou.example", "Chancery@rou.example"])
-    issued_letter.audience = Letter.Audience.NAMED
-    issued_letter.recipients.set([mission])
+    issued_letter = letter_to([mission])
 
     distribute_and_send(issued_letter)
 
@@ -72,12 +70,11 @@ def test_named_mission_receives_one_message_with_the_pdf_and_a_fixed_message_id(
 
 @pytest.mark.smtp
 def test_mission_without_address_is_recorded_failed_never_skipped(
-    issued_letter, smtp_server
+    letter_to, smtp_server
 ):
     served = make_mission()
     silent = make_mission(emails=[])
-    issued_letter.audience = Letter.Audience.NAMED
-    issued_letter.recipients.set([served, silent])
+    issued_letter = letter_to([served, silent])
 
     summary = distribute_and_send(issued_letter)
 
@@ -105,11 +102,10 @@ def test_rejected_address_fails_with_the_servers_answer_and_the_rest_go_on(
 
 @pytest.mark.smtp
 def test_server_down_leaves_deliveries_queued_with_backoff_and_a_retry_task(
-    issued_letter, smtp_server, settings
+    letter_to, smtp_server, settings
 ):
     make_mission()
-    issued_letter.audience = Letter.Audience.NAMED
-    issued_letter.recipients.set(Mission.objects.all())
+    issued_letter = letter_to(Mission.objects.all())
     smtp_server.stop()
 
     distribute_and_send(issued_letter)
@@ -124,10 +120,9 @@ def test_server_down_leaves_deliveries_queued_with_backoff_and_a_retry_task(
 
 
 @pytest.mark.smtp
-def test_distribution_sends_nothing_twice_and_says_so(issued_letter, smtp_server):
+def test_distribution_sends_nothing_twice_and_says_so(letter_to, smtp_server):
     make_mission()
-    issued_letter.audience = Letter.Audience.NAMED
-    issued_letter.recipients.set(Mission.objects.all())
+    issued_letter = letter_to(Mission.objects.all())
     distribute_and_send(issued_letter)
     tasks_before = DBTaskResult.objects.count()
 
@@ -151,10 +146,10 @@ def call_command_output(*args):
     (Letter.Status.SUPERSEDED, "“pga-2017-01-12” has been superseded by a correction"),
 ])
 def test_draft_or_superseded_letter_is_refused_and_nothing_queued(
-    issued_letter, missions, settings, status, message
+    letter_to, missions, settings, status, message
 ):
     settings.EMAIL_CONFIGURED = True
-    Letter.objects.filter(pk=issued_letter.pk).update(status=status)
+    issued_letter = letter_to(None, status=status)
 
     with pytest.raises(CommandError) as refused:
         call_command("distribute_letter", issued_letter.slug)
@@ -177,10 +172,9 @@ def test_unknown_slug_and_console_mail_are_refused(issued_letter, missions, sett
 
 
 @pytest.mark.smtp
-def test_address_added_later_gets_the_letter_on_the_next_run(issued_letter, smtp_server):
+def test_address_added_later_gets_the_letter_on_the_next_run(letter_to, smtp_server):
     mission = make_mission(emails=[])
-    issued_letter.audience = Letter.Audience.NAMED
-    issued_letter.recipients.set([mission])
+    issued_letter = letter_to([mission])
     distribute_and_send(issued_letter)
     MissionAddress.objects.create(mission=mission, email="new@mission.example")
 
@@ -208,7 +202,7 @@ def test_ledger_holds_one_delivery_per_letter_and_mission(issued_letter):
 
 @pytest.mark.smtp
 def test_worker_recovers_a_delivery_stuck_in_sending_past_the_timeout(
-    issued_letter, smtp_server, settings
+    letter_to, smtp_server, settings
 ):
     import datetime as dt
 
@@ -216,8 +210,7 @@ def test_worker_recovers_a_delivery_stuck_in_sending_past_the_timeout(
 
     settings.IGN_DELIVERY_STUCK_SECONDS = 600
     stuck, recent = make_mission(), make_mission()
-    issued_letter.audience = Letter.Audience.NAMED
-    issued_letter.recipients.set([stuck, recent])
+    issued_letter = letter_to([stuck, recent])
     letter_distribute(letter=issued_letter)
     now = timezone.now()
     Delivery.objects.filter(mission=stuck).update(
@@ -230,3 +223,22 @@ def test_worker_recovers_a_delivery_stuck_in_sending_past_the_timeout(
     assert [mission_code(m) for m in smtp_server.messages()] == [stuck.state.code]
     assert Delivery.objects.get(mission=stuck).state == "sent"
     assert Delivery.objects.get(mission=recent).state == "sending"
+
+
+@pytest.mark.smtp
+def test_seed_pga_letter_reaches_the_193_member_states_once_each_with_the_pdf_as_downloaded(
+    seeded, smtp_server, client
+):
+    from correspondence.seed import PGA_SLUG
+
+    letter = Letter.objects.get(slug=PGA_SLUG)
+
+    distribute_and_send(letter)
+
+    messages = smtp_server.messages()
+    codes = [mission_code(m) for m in messages]
+    download = client.get(letter.get_pdf_url()).content
+    assert len(codes) == len(set(codes)) == 193
+    assert not {"VAT", "PSE"} & set(codes)  # the letter is to Permanent Representatives only
+    assert {pdf_attachment(m) for m in messages} == {(f"{PGA_SLUG}.pdf", download)}
+    assert download[:5] == b"%PDF-"
