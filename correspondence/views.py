@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView
+
+from ign_portal.cache import public_cache
 
 from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter
@@ -21,6 +24,7 @@ def visible_letters(request):
     return Letter.objects.public()
 
 
+@method_decorator(public_cache, name="dispatch")
 class LetterListView(LetterSearchMixin, ListView):
     template_name = "correspondence/letter_list.html"
     context_object_name = "letters"
@@ -32,6 +36,7 @@ class LetterListView(LetterSearchMixin, ListView):
         )
 
 
+@method_decorator(public_cache, name="dispatch")
 class LetterDetailView(DetailView):
     template_name = "correspondence/letter_detail.html"
     context_object_name = "letter"

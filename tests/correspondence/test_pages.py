@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from correspondence.models import Letter
 from correspondence.services import letter_correct, letter_issue
 from tests.factories import make_letter
 
@@ -17,7 +18,8 @@ def test_list_shows_issued_letters_newest_first_with_their_pdf(client, pga_lette
     for _ in range(5):
         letter_issue(letter=make_letter(session=pga_letter.session), by=None)
 
-    with django_assert_max_num_queries(6):
+    # The page's own queries, plus the shared cache's (the database cache, in tests).
+    with django_assert_max_num_queries(12):
         response = client.get("/letters/")
 
     text = response.text
@@ -163,3 +165,19 @@ def test_list_marks_superseded_letters(client, pga_letter):
 
     assert text.count("Superseded by a correction") == 1
     assert f'aria-label="PDF: {pga_letter.subject}"' in text
+
+
+def test_cached_letter_page_shows_its_correction_the_moment_it_is_issued(client, seeded):
+    from correspondence.seed import PGA_SLUG
+
+    original = Letter.objects.get(slug=PGA_SLUG)
+    first = client.get(original.get_absolute_url())
+    again = client.get(original.get_absolute_url())
+
+    letter_issue(letter=letter_correct(letter=original, by=None), by=None)
+    after = client.get(original.get_absolute_url())
+
+    assert (first["X-Cache"], again["X-Cache"]) == ("miss", "hit")
+    assert "superseded by a correction" not in again.text
+    assert "This letter has been superseded by a correction." in after.text
+    assert "Read Corr.1" in after.text
