@@ -46,8 +46,8 @@ class MessageContent:
 
 
 class MissionEmail(EmailMultiAlternatives):
-    """One mission's message. The MIME body (texts and the encoded PDF) is built once per run
-    and shared; each message has its own To, Date and Message-ID headers."""
+    """One mission's message. The MIME body (texts and the encoded PDF) is built and
+    serialised once per run and shared; each message has its own To, Date and Message-ID."""
 
     OWN_HEADERS = ("to", "date", "message-id")
 
@@ -56,19 +56,39 @@ class MissionEmail(EmailMultiAlternatives):
         self._shared = shared
 
     def message(self, *, policy=email.policy.default):
-        template = self._shared.get(policy)
-        if template is None:
-            template = self._shared[policy] = super().message(policy=policy)
-        msg = email.message.EmailMessage(policy=policy)
-        for name, value in template.items():
-            if name.lower() not in self.OWN_HEADERS:
-                msg[name] = value
-        msg.set_payload(template.get_payload())
+        if policy not in self._shared:
+            template = super().message(policy=policy)
+            # Serialising first fixes the multipart boundary in the template's headers.
+            serialised = template.as_bytes(policy=policy)
+            linesep = policy.linesep.encode()
+            body = serialised.split(linesep * 2, 1)[1]
+            headers = [(k, v) for k, v in template.raw_items() if k.lower() not in self.OWN_HEADERS]
+            self._shared[policy] = (template.get_payload(), headers, body)
+        payload, headers, body = self._shared[policy]
+        msg = PreparedMessage(policy=policy)
+        for name, value in headers:
+            msg[name] = value
+        msg.set_payload(payload)
         self._set_list_header_if_not_empty(msg, "To", self.to)
         msg["Date"] = timezone.now()
         msg["Message-ID"] = self.extra_headers["Message-ID"]
         self._idna_encode_address_header_domains(msg)
+        msg.serialised_body = body
         return msg
+
+
+class PreparedMessage(email.message.EmailMessage):
+    """A message whose body was serialised once for the run: as_bytes() folds only its headers,
+    as the standard generator does, then appends the shared body bytes."""
+
+    serialised_body = None
+
+    def as_bytes(self, unixfrom=False, policy=None):
+        policy = policy or self.policy
+        if self.serialised_body is None or unixfrom:
+            return super().as_bytes(unixfrom=unixfrom, policy=policy)
+        head = b"".join(policy.fold_binary(name, value) for name, value in self.raw_items())
+        return head + policy.linesep.encode() + self.serialised_body
 
 
 RETRY_LATER, RETRY_RECIPIENT, FAIL = "retry-later", "retry-recipient", "fail"
