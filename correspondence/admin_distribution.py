@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ign_portal.admin import ReadOnlyAdminMixin
+
 from .distribution import (
     DistributionRefused,
     delivery_resend,
@@ -188,7 +190,7 @@ class DistributionAdminMixin:
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The ledger, read-only: it is written by the distribution alone."""
 
     list_display = ["mission", "letter", "state", "attempts", "sent_at", "updated_at"]
@@ -196,12 +198,3 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["state", "letter"]
     search_fields = ["mission__name", "mission__state__code", "message_id", "recipients"]
     date_hierarchy = "queued_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from ign_portal.admin import ReadOnlyAdminMixin
+
 from .admin_directory import MissionDirectoryAdminMixin
 from .models import (
     CoChairAppointment,
@@ -123,16 +125,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeetingChange)
-class MeetingChangeAdmin(admin.ModelAdmin):
+class MeetingChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["meeting", "revision", "changed_at", "reason"]
     list_select_related = ["meeting"]
     date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+import re
 
 from clusters.models import Cluster
 from sessions.models import (
@@ -126,3 +127,8 @@ def make_letter(*, signatories=1, **overrides):
         Signatory.objects.create(letter=letter, position=position, person=person,
                                  block=f"{person.display_name}\nSignatory {position}")
     return letter
+
+
+def text_of(response):
+    """The page's text as a reader sees it: tags dropped, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())

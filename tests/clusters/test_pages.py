@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.portal.fixtures import text_of
+from tests.factories import text_of
 
 pytestmark = pytest.mark.django_db
 

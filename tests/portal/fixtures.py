@@ -2,14 +2,8 @@
 
 import datetime as dt
 import itertools
-import re
 
 import pytest
-
-
-def text_of(response):
-    """The page's text as a reader sees it, whitespace collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.portal.fixtures import text_of
+from tests.factories import text_of
 
 pytestmark = pytest.mark.django_db
 

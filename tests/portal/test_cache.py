@@ -10,7 +10,7 @@ from django.test import Client
 from icalendar import Calendar
 
 from ign_portal.cache import VERSION_KEY
-from tests.portal.fixtures import text_of
+from tests.factories import text_of
 from tests.sessions.test_admin import post_meeting
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,8 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import make_session
+from tests.factories import make_session, text_of
 from tests.portal.factories import make_issued_letter
-from tests.portal.fixtures import text_of
 
 pytestmark = pytest.mark.django_db
 COVER = "Letter dated 12 January 2017 on the resumption of the negotiations"

@@ -2,13 +2,9 @@
 
 import pytest
 
+from tests.factories import text_of
+
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response):
-    import re
-
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
 
 
 def test_home_names_session_president_co_chairs_and_meetings(client, seeded):

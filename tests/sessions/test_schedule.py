@@ -6,8 +6,8 @@ import re
 import pytest
 
 from sessions.models import Meeting, Room
-from tests.factories import get_cluster, make_session
-from tests.portal.fixtures import portal_meeting, text_of
+from tests.factories import get_cluster, make_session, text_of
+from tests.portal.fixtures import portal_meeting
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,15 +13,12 @@ from django_tasks_db.models import DBTaskResult
 from correspondence.models import Delivery
 from correspondence.tasks import deliver_letter
 from sessions.models import MissionAddress
+from tests.factories import text_of
 
 
 def url(name, letter, *args):
     return reverse(f"admin:correspondence_letter_{name}", args=[letter.pk, *args])
 
-
-def text_of(response):
-    """The page's visible text, tags dropped and spaces collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 @pytest.fixture
