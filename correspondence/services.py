@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -157,25 +158,35 @@ def letter_for_pdf(uploaded):
         pdf_sha256=digest.hexdigest()).first()
 
 
-# The bytes of public letters' PDFs, per process, by their SHA-256. The database says on every
-# request which hash a slug serves (one indexed lookup); the bytes are found by that hash, so
-# what this process holds can never be out of date: content-addressed, it is never stale.
+# The bytes of public letters' PDFs, per process, by their SHA-256: content-addressed, they can
+# never be out of date. Which hash a slug serves comes from the database, and is remembered
+# for at most SLUG_TTL seconds, so a download rarely needs a query. The database forbids any
+# change to a public letter's slug or bytes, so within that time the answer cannot change
+# (short of restoring an older backup, which it survives after SLUG_TTL seconds).
 _PDFS_BY_HASH = {}
+_HASH_BY_SLUG = {}
 PDFS_BY_HASH_MAX_BYTES = 64 * 1024 * 1024
+SLUG_TTL = 30
 
 
 def stored_pdf(slug):
     """(sha256, bytes) of the public letter's PDF as issued, or None."""
-    public = Letter.objects.public().filter(slug=slug).exclude(pdf_sha256="")
-    sha256 = public.values_list("pdf_sha256", flat=True).first()
-    if sha256 is None:
-        return None
-    pdf = _PDFS_BY_HASH.get(sha256)
-    if pdf is None:
-        pdf = public.values_list("pdf", flat=True).first()
-        if pdf is None:
+    now = time.monotonic()
+    sha256, checked = _HASH_BY_SLUG.get(slug, (None, 0.0))
+    if sha256 is None or now - checked > SLUG_TTL or sha256 not in _PDFS_BY_HASH:
+        row = (Letter.objects.public().filter(slug=slug).exclude(pdf_sha256="")
+               .values_list("pdf_sha256", flat=True).first())
+        if row is None:
+            _HASH_BY_SLUG.pop(slug, None)
             return None
-        pdf = bytes(pdf)
-        if sum(map(len, _PDFS_BY_HASH.values())) + len(pdf) <= PDFS_BY_HASH_MAX_BYTES:
+        sha256 = row
+        if sha256 not in _PDFS_BY_HASH:
+            pdf = Letter.objects.filter(pdf_sha256=sha256).values_list("pdf", flat=True).first()
+            if pdf is None:
+                return None
+            pdf = bytes(pdf)
+            if sum(map(len, _PDFS_BY_HASH.values())) + len(pdf) > PDFS_BY_HASH_MAX_BYTES:
+                return sha256, pdf
             _PDFS_BY_HASH[sha256] = pdf
-    return sha256, pdf
+        _HASH_BY_SLUG[slug] = (sha256, now)
+    return sha256, _PDFS_BY_HASH[sha256]

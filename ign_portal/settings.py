@@ -97,9 +97,10 @@ if DATABASES["default"].get("ENGINE") not in (
     "django.db.backends.postgresql", "django.db.backends.sqlite3"
 ):
     _fail("DATABASE_URL must start with postgres:// (production) or sqlite:// (local use).")
+# Persistent connections, health-checked: no connection set-up on every request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 if "postgresql" in DATABASES["default"]["ENGINE"]:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
