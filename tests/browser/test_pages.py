@@ -19,7 +19,7 @@ def main_pages():
     return {
         "home": "/", "meetings": "/meetings/", "meeting": f"/meetings/{meeting.pk}/",
         "clusters": "/clusters/", "cluster": "/clusters/question-of-the-veto/",
-        "letters": "/letters/", "letter": "/letters/2017-01-12-pga-cover/",
+        "letters": "/letters/", "letter": "/letters/2017-01-12-pga-resumption-of-the-ign/",
         "session": "/sessions/71/", "changes": "/meetings/changes/",
         "not-found": "/meetings/999999/",
     }

@@ -27,6 +27,8 @@ def test_main_pages_are_valid_html(client, letters_71, tmp_path):
         "clusters": "/clusters/", "cluster": "/clusters/question-of-the-veto/",
         "session": "/sessions/71/", "letters": "/letters/",
         "letters-400": "/letters/?year=abc", "not-found": "/meetings/999999/",
+        "letter": "/letters/2017-01-12-pga-resumption-of-the-ign/",
+        "verify": "/letters/verify/",
     }
     for name, url in pages.items():
         (tmp_path / f"{name}.html").write_bytes(client.get(url).content)
