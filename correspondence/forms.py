@@ -57,6 +57,13 @@ class VerifyFileForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is too large; the limit is %(limit)s.") % {
                     "limit": filesizeformat(settings.IGN_VERIFY_MAX_BYTES)})
+        uploaded.seek(0)
+        head = uploaded.read(1024)
+        uploaded.seek(0)
+        if PDF_MAGIC not in head:
+            raise forms.ValidationError(
+                _("This file is not a PDF: only the letters' PDF files can be checked."),
+                code="not_pdf")
         return uploaded
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import pre_delete
+from django.db.models.signals import m2m_changed, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -359,6 +359,15 @@ def refuse_deleting_records(sender, instance, **kwargs):
     """Also stops QuerySet.delete() (the admin's bulk action), which skips Model.delete()."""
     letter_id = instance.pk if sender is Letter else instance.letter_id
     if letter_is_locked(letter_id):
+        raise LetterIsRecord()
+
+
+@receiver(m2m_changed, sender=Letter.recipients.through)
+def refuse_changing_recipients(sender, instance, action, **kwargs):
+    """Who an issued letter goes to is part of the record; the database triggers refuse
+    additions, and this refuses removals too. (The field has no reverse accessor, so
+    `instance` is always the letter.)"""
+    if action in ("pre_add", "pre_remove", "pre_clear") and letter_is_locked(instance.pk):
         raise LetterIsRecord()
 
 

@@ -108,9 +108,14 @@ def letter_correct(*, letter, by):
             raise ValidationError(_("A correction (%(slug)s) is already being prepared.") % {
                 "slug": pending.slug})
         number = (original.corrections.aggregate(n=Max("correction_number"))["n"] or 0) + 1
+        suffix = f"-corr{number}"
+        slug = original.slug[:Letter._meta.get_field("slug").max_length - len(suffix)] + suffix
+        if Letter.objects.filter(slug=slug).exists():
+            raise ValidationError(_("The address %(slug)s is already taken by another letter.")
+                                  % {"slug": slug})
         correction = Letter.objects.create(
             session=letter.session, letterhead=letter.letterhead,
-            slug=f"{original.slug}-corr{number}"[:120], date=timezone.localdate(),
+            slug=slug, date=timezone.localdate(),
             place=letter.place, reference=original.reference,
             subject=f"{original.subject} (Corr.{number})"[:300],
             addressee=letter.addressee, audience=letter.audience,

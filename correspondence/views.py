@@ -1,7 +1,7 @@
 """The letters archive: issued letters in HTML and as distributed in PDF, and verification."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.http import parse_etags
@@ -79,7 +79,13 @@ def verify(request):
     code_form, file_form, letter, searched = VerifyCodeForm(), VerifyFileForm(), None, False
     status = 200
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.IGN_VERIFY_MAX_BYTES + 65536:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return HttpResponseBadRequest(_("Malformed Content-Length header."))
+        if length > settings.IGN_VERIFY_MAX_BYTES + 65536:
             file_form = VerifyFileForm()
             file_form.errors["pdf"] = file_form.error_class([_("The file is too large.")])
             status = 413

@@ -19,6 +19,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -82,7 +83,13 @@ def _cacheable(request):
 
 
 def _key(request, version):
-    digest = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogateescape"))
+    # Feeds and the sitemap write absolute URLs from the request's scheme and host.
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        host = ""
+    address = f"{request.scheme}://{host}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape"))
     minute = int(time.time()) // CLOCK_GRANULARITY
     return f"ign:page:{version}:{minute}:{digest.hexdigest()}"
 

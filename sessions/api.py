@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,14 +17,18 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 
 
+# The United Nations began in 1945; a bound well inside the calendar keeps date arithmetic safe.
+DATE_RANGE = [MinValueValidator(dt.date(1945, 1, 1)), MaxValueValidator(dt.date(2999, 12, 31))]
+
+
 class ApiQueryForm(forms.Form):
     """The query parameters every list accepts; anything malformed is a 400 with reasons."""
 
     session = forms.IntegerField(required=False, min_value=1, max_value=32767)
-    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"], help_text=_(
-        "From this day (New York), YYYY-MM-DD."))
-    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"], help_text=_(
-        "Up to and including this day (New York), YYYY-MM-DD."))
+    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"], validators=DATE_RANGE,
+                            help_text=_("From this day (New York), YYYY-MM-DD."))
+    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"], validators=DATE_RANGE,
+                          help_text=_("Up to and including this day (New York), YYYY-MM-DD."))
     limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT)
     offset = forms.IntegerField(required=False, min_value=0, max_value=10**6)
 

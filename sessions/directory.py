@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from .models import Mission, MissionAddress, State
@@ -92,8 +92,15 @@ def directory_parse(data):
     states = {s.code: s for s in State.objects.all()}
     rows, errors, seen_codes, seen_names = [], [], {}, {}
     line = 1
-    for record in reader:
-        start, line = line + 1, reader.line_num
+    try:
+        records = [(record, reader.line_num) for record in reader]
+    except csv.Error as exc:
+        return [], [RowError(reader.line_num + 1, _("The file is not readable CSV: %(error)s.") % {
+            "error": exc})]
+    name_limit = Mission._meta.get_field("name").max_length
+    email_limit = MissionAddress._meta.get_field("email").max_length
+    for record, last_line in records:
+        start, line = line + 1, last_line
         problems = []
         if None in record or None in record.values():
             errors.append(RowError(start, _("expected %(n)d columns.") % {"n": len(COLUMNS)}))
@@ -109,6 +116,9 @@ def directory_parse(data):
                 "line": seen_codes[code]})
         if not name:
             problems.append(_("the mission name is empty"))
+        elif len(name) > name_limit:
+            problems.append(_("the mission name is longer than %(n)d characters") % {
+                "n": name_limit})
         elif name.lower() in seen_names:
             problems.append(_("duplicate of line %(line)d (same mission name)") % {
                 "line": seen_names[name.lower()]})
@@ -118,6 +128,8 @@ def directory_parse(data):
                 validate_email(email)
             except ValidationError:
                 problems.append(_("malformed address “%(email)s”") % {"email": email})
+            if len(email) > email_limit:
+                problems.append(_("address longer than %(n)d characters") % {"n": email_limit})
             if email.lower() in lowered:
                 problems.append(_("address “%(email)s” given twice") % {"email": email})
             lowered.add(email.lower())
@@ -154,7 +166,7 @@ def directory_import(*, data):
         with transaction.atomic():
             for row in rows:
                 _import_row(row, summary)
-    except IntegrityError as exc:
+    except DatabaseError as exc:
         raise DirectoryImportError([RowError(0, str(exc))]) from exc
     return summary
 

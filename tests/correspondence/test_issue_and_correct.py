@@ -132,3 +132,15 @@ def test_a_long_letter_numbers_its_continuation_pages():
     first, second = pdf_text(pdf, first=1), pdf_text(pdf, first=2)
     assert first.split()[0] == "OFFICE"
     assert second.split()[0] == "-2-"
+
+
+@pytest.mark.django_db
+def test_corrections_of_a_letter_with_the_longest_slug_get_their_own_slugs():
+    original = make_letter(slug="a" * 120)
+    letter_issue(letter=original, by=None)
+
+    first = letter_correct(letter=original, by=None)
+    letter_issue(letter=first, by=None)
+    second = letter_correct(letter=original, by=None)
+
+    assert (first.slug, second.slug) == ("a" * 114 + "-corr1", "a" * 114 + "-corr2")

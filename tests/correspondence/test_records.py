@@ -123,3 +123,19 @@ def test_an_issued_letter_cannot_be_deleted_by_sql_on_postgresql(issued):
     with pytest.raises(IntegrityError):
         raw("DELETE FROM correspondence_letter WHERE id = %s", [issued.pk])
     assert Letter.objects.filter(pk=issued.pk).exists()
+
+
+def test_issued_letter_recipients_cannot_be_removed_or_cleared(seeded):
+    from django.db import transaction
+
+    from correspondence.models import Letter, LetterIsRecord
+    from correspondence.seed import PGA_SLUG
+    from sessions.models import Mission
+
+    letter = Letter.objects.get(slug=PGA_SLUG)
+    mission = Mission.objects.first()
+
+    for change in (lambda: letter.recipients.add(mission), lambda: letter.recipients.clear(),
+                   lambda: letter.recipients.remove(mission)):
+        with pytest.raises(LetterIsRecord), transaction.atomic():
+            change()

@@ -9,6 +9,8 @@ pytestmark = pytest.mark.django_db
 
 LONG = "x" * 6000
 BAD_URLS = [
+    "/api/meetings.json?end=9999-12-31",
+    "/api/letters.json?start=0001-01-01",
     "/meetings/999999999/",
     "/meetings/99999999999999999999999/",
     "/meetings/abc/",
@@ -73,8 +75,26 @@ def test_bad_input_gets_a_helpful_4xx(seeded, url):
             "no more than"))
 
 
-def test_sweep_covers_at_least_25_urls():
-    assert len(BAD_URLS) >= 25
+@pytest.mark.parametrize(("extra", "status"), [
+    ({"CONTENT_LENGTH": "abc"}, 400),
+    ({"CONTENT_LENGTH": "-5"}, 400),
+])
+def test_verify_with_a_malformed_content_length_is_a_400(seeded, extra, status):
+    client = Client(raise_request_exception=False)
+
+    response = client.post("/letters/verify/", {}, **extra)
+
+    assert response.status_code == status
+
+
+def test_verify_refuses_a_file_that_is_not_a_pdf(client, seeded):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post("/letters/verify/", {
+        "pdf": SimpleUploadedFile("letter.pdf", b"hello, not a PDF", "application/pdf")})
+
+    assert response.status_code == 400
+    assert "This file is not a PDF" in response.text
 
 
 def test_sql_looking_search_is_only_text(client, letters_71):

@@ -92,3 +92,26 @@ def test_error_pages_are_not_cached(seeded):
     anonymous.get("/meetings/999999/")
 
     assert "X-Cache" not in anonymous.get("/meetings/999999/")
+
+
+def test_feed_cached_for_one_host_is_not_served_to_another(client, letters_71, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.org", "other.example.org"]
+
+    first = client.get("/letters/feed/", HTTP_HOST="portal.example.org")
+    second = client.get("/letters/feed/", HTTP_HOST="other.example.org")
+
+    assert first["X-Cache"] == second["X-Cache"] == "miss"
+    assert b"http://other.example.org/letters/" in second.content
+    assert b"portal.example.org" not in second.content
+
+
+def test_staff_see_a_draft_and_anonymous_visitors_still_get_404(admin_client, letters_71):
+    from django.test import Client
+
+    draft = letters_71[2]
+
+    staff = admin_client.get(draft.get_absolute_url())
+    anonymous = Client().get(draft.get_absolute_url())
+
+    assert staff.status_code == 200 and "X-Cache" not in staff
+    assert anonymous.status_code == 404 and "X-Cache" not in anonymous

@@ -98,6 +98,10 @@ def test_bad_file_reports_every_bad_row_by_line_and_imports_nothing(missions):
     (b"\xff\xfe\x00bad", "line 0: The file is not UTF-8 text."),
     (HEADER.encode(), "line 0: The file has no rows."),
     ((HEADER + "ROU,Mission,,a@b.example,extra\n").encode(), "line 2: expected 4 columns."),
+    ((HEADER + "ROU," + "M" * 201 + ",,a@b.example\n").encode(),
+     "line 2: the mission name is longer than 200 characters"),
+    ((HEADER + 'ROU,"' + "x" * 140_000 + '",,a@b.example\n').encode(),
+     "line 2: The file is not readable CSV: field larger than field limit (131072)."),
 ])
 def test_malformed_files_are_refused_with_one_clear_error(missions, data, message):
     with pytest.raises(DirectoryImportError) as bad:
