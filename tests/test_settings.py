@@ -25,6 +25,8 @@ def run_check(**env):
      "DATABASE_URL must start with postgres://"),
     ({"DJANGO_SECRET_KEY": "x" * 50, "DATABASE_URL": "garbage"},
      "DATABASE_URL must start with postgres://"),
+    ({"DJANGO_SECRET_KEY": "x" * 50, "EMAIL_URL": "smtp://mail.example.org:notaport"},
+     "EMAIL_URL is malformed"),
     ({"DJANGO_SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://u@h:notaport/db"},
      "DATABASE_URL is malformed"),
 ])
