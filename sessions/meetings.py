@@ -1,0 +1,210 @@
+"""IGN meetings, and the record of every change of their time, room or status."""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .models import NEW_YORK, Room, Session
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now=None):
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def with_related(self):
+        return self.select_related("session", "room", "overflow_room").prefetch_related(
+            "clusters")
+
+
+class Meeting(models.Model):
+    """A meeting of the IGN, in informal plenary of the General Assembly."""
+
+    class Kind(models.TextChoices):
+        INFORMAL_PLENARY = "informal_plenary", _("Informal meeting of the plenary")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Held")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("session")
+    )
+    number = models.PositiveSmallIntegerField(_("number in the session"))
+    title = models.CharField(_("title"), max_length=300, default=_(
+        "Informal meeting of the plenary on the intergovernmental negotiations on the question "
+        "of equitable representation on and increase in the membership of the Security Council "
+        "and other matters related to the Security Council"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.INFORMAL_PLENARY)
+    closed = models.BooleanField(_("closed meeting"), default=False, help_text=_(
+        "Closed meetings are open to Member States and Observers only."))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("room")
+    )
+    overflow_room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="overflow_meetings",
+        verbose_name=_("overflow room"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.SCHEDULED
+    )
+    status_reason = models.CharField(_("reason for the status"), max_length=300, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    clusters = models.ManyToManyField(
+        "clusters.Cluster", blank=True, related_name="meetings", verbose_name=_("clusters")
+    )
+    # Raised on every change of time, room or status (iCalendar SEQUENCE).
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[clusters])
+    objects = MeetingQuerySet.as_manager()
+
+    # What a delegation's calendar must learn of.
+    TRACKED_FIELDS = ("starts_at", "ends_at", "room_id", "overflow_room_id", "status")
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["ends_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"], name="meeting_number_unique_in_session",
+                violation_error_message=_("This session already has a meeting with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="meeting_number_positive",
+                violation_error_message=_("Meetings are numbered from 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "postponed", "cancelled", "held"]),
+                name="meeting_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "held"]) | ~Q(status_reason=""),
+                name="meeting_reason_when_postponed_or_cancelled",
+                violation_error_message=_("Say why the meeting is postponed or cancelled."),
+            ),
+            models.CheckConstraint(
+                condition=Q(overflow_room__isnull=True) | ~Q(overflow_room=F("room")),
+                name="meeting_overflow_room_differs",
+                violation_error_message=_("The overflow room must differ from the room."),
+            ),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at, NEW_YORK)
+        return _("IGN meeting %(number)s, %(date)s") % {
+            "number": self.number, "date": f"{local:%-d %B %Y}"}
+
+    def save(self, *args, **kwargs):
+        """Save; a change of time, room or status raises the revision and is recorded."""
+        with transaction.atomic():
+            old = None
+            if self.pk:
+                old = (
+                    type(self).objects.select_for_update()
+                    .filter(pk=self.pk).values(*self.TRACKED_FIELDS, "revision").first()
+                )
+            changes = {}
+            if old:
+                changes = {
+                    f: [_tracked_repr(f, old[f]), _tracked_repr(f, getattr(self, f))]
+                    for f in self.TRACKED_FIELDS
+                    if old[f] != getattr(self, f)
+                }
+                self.revision = old["revision"] + (1 if changes else 0)
+            super().save(*args, **kwargs)
+            if changes:
+                MeetingChange.objects.create(
+                    meeting=self, revision=self.revision, changes=changes,
+                    reason=self.status_reason,
+                )
+
+    def get_absolute_url(self):
+        return reverse("sessions:meeting", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        for field in ("starts_at", "ends_at"):
+            value = getattr(self, field)
+            if value is not None and timezone.is_naive(value):
+                errors[field] = _("Give the time with its zone (New York time).")
+        if errors:
+            raise ValidationError(errors)
+        session = getattr(self, "session", None) if self.session_id else None
+        if session and self.starts_at:
+            local_day = timezone.localtime(self.starts_at, NEW_YORK).date()
+            if not session.opens_on <= local_day <= session.closes_on:
+                errors["starts_at"] = _(
+                    "The meeting must fall within the session (%(opens)s to %(closes)s)."
+                ) % {"opens": session.opens_on, "closes": session.closes_on}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The meeting must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.starts_at, NEW_YORK)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.ends_at, NEW_YORK)
+
+    @property
+    def is_called_off(self):
+        return self.status in (self.Status.POSTPONED, self.Status.CANCELLED)
+
+
+def _tracked_repr(field, value):
+    """A tracked value as people read it: a room's name, a time in New York, a status label."""
+    if value is None:
+        return ""
+    if field in ("room_id", "overflow_room_id"):
+        return Room.objects.filter(pk=value).values_list("name", flat=True).first() or ""
+    if field == "status":
+        return str(Meeting.Status(value).label)
+    return timezone.localtime(value, NEW_YORK).isoformat()
+
+
+class MeetingChange(models.Model):
+    """One change of a meeting's time, room or status, as delegations must learn of it."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="changes", verbose_name=_("meeting")
+    )
+    revision = models.PositiveIntegerField(_("revision"))
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now, db_index=True)
+    # {"starts_at": [old, new], ...}: times as ISO 8601 in New York time, rooms by name.
+    changes = models.JSONField(_("changes"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("meeting change")
+        verbose_name_plural = _("meeting changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "revision"], name="meetingchange_one_per_revision"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(meeting)s, revision %(revision)s") % {
+            "meeting": self.meeting, "revision": self.revision}
