@@ -22,7 +22,7 @@ help:
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make serve  - the production-like server (gunicorn, DEBUG off, WhiteNoise)"
 	@echo "make admin  - create a superuser"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff and the import contracts (import-linter)"
 
 $(STAMP): pyproject.toml
 	@py=""; for c in python3.13 python3.12 python3; do \
@@ -67,6 +67,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

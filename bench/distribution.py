@@ -81,9 +81,9 @@ def seed_letter():
     """The 71st session's PGA letter, issued with its PDF, as `load_ign71` loads it."""
     from correspondence.models import Letter
     from correspondence.seed import PGA_SLUG
-    from sessions.seed import load_session_71
+    from portal.seed import load_ign71
 
-    load_session_71()
+    load_ign71()
     return Letter.objects.get(slug=PGA_SLUG)
 
 
@@ -101,7 +101,7 @@ def in_process_worker(number):
 
 
 def distribute(letter, *, subprocess_worker=False, workers=1):
-    from correspondence.distribution import letter_distribute
+    from correspondence.distribution.services import letter_distribute
     from correspondence.models import Delivery
 
     Delivery.objects.filter(letter=letter).delete()
@@ -128,7 +128,7 @@ def distribute(letter, *, subprocess_worker=False, workers=1):
 
 def baseline(letter, port):
     """One PDF render plus 193 bare smtplib sends of the same message, one connection."""
-    from correspondence.distribution_message import MessageContent
+    from correspondence.distribution.message import MessageContent
     from correspondence.models import Delivery
     from correspondence.pdf import render_letter_pdf
     from sessions.models import MissionAddress

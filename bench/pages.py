@@ -48,15 +48,15 @@ def setup_data(count=2000):
     from django.core.cache import cache
     from django.core.management import call_command
 
-    from ign_portal.cache import bump_version
+    from common.cache import bump_version
+    from portal.seed import load_ign71
     from sessions.models import Meeting, Room, Session
-    from sessions.seed import load_session_71
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     cache.clear()
-    session = load_session_71()
+    session = load_ign71()
     session = Session.objects.get(number=71)
     rooms = list(Room.objects.all())
     start = dt.datetime(2016, 9, 14, 14, tzinfo=dt.UTC)

@@ -1,12 +1,9 @@
 from django.urls import path
 
-from sessions import calendar
-
 from . import views
 
 app_name = "clusters"
 urlpatterns = [
     path("", views.ClusterListView.as_view(), name="list"),
     path("<slug:slug>/", views.ClusterDetailView.as_view(), name="detail"),
-    path("<slug:slug>/calendar.ics", calendar.cluster_meetings, name="calendar"),
 ]

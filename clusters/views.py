@@ -3,7 +3,7 @@
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from ign_portal.cache import public_cache
+from common.cache import public_cache
 
 from .models import Cluster
 

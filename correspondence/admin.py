@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .admin_distribution import DistributionAdminMixin
+from .distribution.admin import DistributionAdminMixin
 from .forms import EnclosureAdminForm, LetterAdminForm
 from .models import Enclosure, Letter, Letterhead, Signatory
 from .pdf import render_letter_pdf

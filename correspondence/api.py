@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.conf import settings
 
-from ign_portal.cache import public_cache
-from sessions.api import ApiQueryForm, api_error, api_list
+from common.api import ApiQueryForm, api_error, api_list
+from common.cache import public_cache
 
 from .models import Letter
 

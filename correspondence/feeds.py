@@ -7,7 +7,7 @@ from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from ign_portal.cache import public_cache
+from common.cache import public_cache
 
 from .models import Letter
 

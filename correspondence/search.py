@@ -61,13 +61,13 @@ def filter_letters(queryset, form):
 class LetterSearchMixin:
     """For the letters ListView: reads the filters; malformed ones get a 400 page saying why.
 
-    The list's template shows the form with ``{% include "portal/_letter_filters.html" %}``.
+    The list's template shows the form with ``{% include "correspondence/_letter_filters.html" %}``.
     """
 
     def get(self, request, *args, **kwargs):
         self.filter_form = LetterFilterForm(request.GET)
         if not self.filter_form.is_valid():
-            return render(request, "portal/letter_filters_invalid.html",
+            return render(request, "correspondence/letter_filters_invalid.html",
                           {"filter_form": self.filter_form}, status=400)
         return super().get(request, *args, **kwargs)
 

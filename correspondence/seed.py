@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from clusters.models import Cluster
-from sessions.models import NEW_YORK
+from common.timezones import NEW_YORK
 
 from .models import Enclosure, Letter, Letterhead, Signatory
 from .services import letter_issue

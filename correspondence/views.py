@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView
 
-from ign_portal.cache import public_cache
+from common.cache import public_cache
 
 from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter

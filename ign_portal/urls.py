@@ -1,16 +1,12 @@
 """The portal's URLs. English URLs carry no language prefix."""
 
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from correspondence.api import letters_json
 from correspondence.feeds import LettersFeed
-from ign_portal.cache import public_cache
 from sessions.api import meetings_json
-from sessions.sitemaps import SITEMAPS
-from sessions.views import robots_txt
 
 admin.site.site_header = _("IGN Portal administration")
 admin.site.site_title = _("IGN Portal")
@@ -22,9 +18,8 @@ urlpatterns = [
     # Before the letters' own URLs, where "feed" would read as a letter's slug.
     path("letters/feed/", LettersFeed(), name="letters-feed"),
     path("letters/", include("correspondence.urls")),
+    path("", include("portal.urls")),
     path("", include("sessions.urls")),
     path("api/meetings.json", meetings_json, name="api-meetings"),
     path("api/letters.json", letters_json, name="api-letters"),
-    path("sitemap.xml", public_cache(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", robots_txt, name="robots"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ign_portal.admin import ReadOnlyAdminMixin
+from common.admin import ReadOnlyAdminMixin
 
 from .admin_directory import MissionDirectoryAdminMixin
 from .models import (

@@ -9,8 +9,3 @@ class SessionsConfig(AppConfig):
     name = "sessions"
     label = "ign_sessions"
     verbose_name = _("Sessions and meetings")
-
-    def ready(self):
-        from ign_portal.cache import connect_signals
-
-        connect_signals()

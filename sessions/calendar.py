@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from clusters.models import Cluster
-from ign_portal.cache import public_cache
+from common.cache import public_cache
+from common.timezones import NEW_YORK
 
-from .models import NEW_YORK, Meeting
+from .models import Meeting
 
 ICAL_STATUS = {
     Meeting.Status.SCHEDULED: "CONFIRMED",

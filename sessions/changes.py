@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
-from .templatetags.ign import ny_date, ny_time
+from common.timezones import ny_date, ny_time
 
 FIELD_LABELS = {
     "starts_at": _("Start"),

@@ -7,7 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ign_portal.cache import public_cache
+from common.cache import public_cache
 
 from .changes import describe
 from .models import MeetingChange

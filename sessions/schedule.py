@@ -9,8 +9,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
+from common.timezones import NEW_YORK
 
-from .models import NEW_YORK, Meeting
+from .models import Meeting
 
 
 class MeetingFilterForm(forms.Form):

@@ -11,9 +11,9 @@ from pathlib import Path
 from django.db import transaction
 
 from clusters.models import Cluster
+from common.timezones import NEW_YORK
 
 from .models import (
-    NEW_YORK,
     CoChairAppointment,
     GADocument,
     Meeting,
@@ -120,7 +120,7 @@ def _person(honorific, given, family, title="", state=None):
 
 @transaction.atomic
 def load_session_71():
-    """The 71st session: its President, Co-Chairs, mandate, first two meetings and letters."""
+    """The 71st session: its President, Co-Chairs, mandate and first two meetings."""
     load_reference()
     romania = State.objects.get(code="ROU")
     tunisia = State.objects.get(code="TUN")
@@ -156,7 +156,4 @@ def load_session_71():
         })
         if created:
             meeting.clusters.set(clusters)
-    from correspondence.seed import load_letters_71
-
-    load_letters_71(session)
     return session

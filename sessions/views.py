@@ -1,36 +1,13 @@
-"""The public pages of the schedule: home, meetings, a meeting, a session, the changes."""
+"""The public pages of the schedule: meetings, a meeting, a session, the changes."""
 
-from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from clusters.models import Cluster
-from correspondence.models import Letter
-from ign_portal.cache import public_cache
+from common.cache import public_cache
 
 from .changes import describe
 from .models import Meeting, MeetingChange, Session
 from .schedule import MeetingFilterForm, group_by_month, schedule_order
-
-
-@public_cache
-def home(request):
-    session = Session.objects.select_related("president").current()
-    co_chairs, next_meeting, last_meeting, letters = [], None, None, []
-    if session:
-        co_chairs = session.co_chairs.select_related("person", "state")
-        next_meeting = (
-            Meeting.objects.with_related().upcoming()
-            .exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED]).first()
-        )
-        if next_meeting is None:
-            last_meeting = Meeting.objects.with_related().past().first()
-        letters = Letter.objects.public().defer("pdf", "body").order_by("-date", "-pk")[:5]
-    return render(request, "sessions/home.html", {
-        "session": session, "co_chairs": co_chairs, "next_meeting": next_meeting,
-        "last_meeting": last_meeting,
-        "letters": letters, "clusters": Cluster.objects.all(),
-    })
 
 
 @method_decorator(public_cache, name="dispatch")
@@ -108,7 +85,3 @@ class ChangeListView(ListView):
         context = super().get_context_data(**kwargs)
         context["described"] = [(c, describe(c)) for c in context["changes"]]
         return context
-
-
-def robots_txt(request):
-    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 @pytest.fixture
 def seeded(db):
     """The 71st session as `load_ign71` loads it."""
-    from sessions.seed import load_session_71
+    from portal.seed import load_ign71
 
-    return load_session_71()
+    return load_ign71()
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import itertools
 import re
 
 from clusters.models import Cluster
+from common.timezones import NEW_YORK
 from sessions.models import (
-    NEW_YORK,
     CoChairAppointment,
     Meeting,
     Mission,

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def letters(transactional_db):
     """The seed letters, read before Playwright's event loop starts (the ORM is sync-only)."""
-    from sessions.seed import load_session_71
+    from portal.seed import load_ign71
 
-    load_session_71()
+    load_ign71()
     return {letter.slug: letter for letter in Letter.objects.filter(
         slug__in=[PGA_SLUG, CO_CHAIRS_SLUG])}
 

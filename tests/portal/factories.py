@@ -6,8 +6,8 @@ import itertools
 
 from django.utils import timezone
 
+from common.timezones import NEW_YORK
 from correspondence.models import Letter, Letterhead
-from sessions.models import NEW_YORK
 from tests.factories import make_session
 
 _seq = itertools.count(1)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from icalendar import Calendar
 
-from ign_portal.cache import VERSION_KEY
+from common.cache import VERSION_KEY
 from tests.factories import text_of
 from tests.sessions.test_admin import post_meeting
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from ign_portal.cache import bump_version
+from common.cache import bump_version
 from sessions.models import Meeting, MeetingChange
 from tests.factories import get_cluster, make_room
 from tests.portal.factories import make_issued_letter

@@ -6,7 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from clusters.models import Cluster
-from sessions.models import NEW_YORK, CoChairAppointment, Meeting, Session, State
+from common.timezones import NEW_YORK
+from sessions.models import CoChairAppointment, Meeting, Session, State
 from tests.factories import (
     make_cochair,
     make_meeting,

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from correspondence.distribution import DistributionRefused, letter_distribute
+from correspondence.distribution.services import DistributionRefused, letter_distribute
 from correspondence.models import Delivery, Letter
 
 

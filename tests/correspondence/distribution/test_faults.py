@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from correspondence.distribution import CLAIM_BATCH
+from correspondence.distribution.sending import CLAIM_BATCH
 from correspondence.models import Delivery
 from sessions.models import State
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
-from correspondence.distribution import letter_distribute, letter_recipients
+from correspondence.distribution.services import letter_distribute, letter_recipients
 from correspondence.models import Delivery, Letter
 from correspondence.tasks import deliver_letter
 from sessions.models import Mission, MissionAddress
@@ -251,7 +251,7 @@ def test_prepared_message_bytes_equal_what_the_standard_generator_writes(
     import email.policy
     import io
 
-    from correspondence.distribution_message import MessageContent
+    from correspondence.distribution.message import MessageContent
 
     settings.EMAIL_CONFIGURED = True
     content = MessageContent.for_letter(issued_letter)

@@ -5,15 +5,14 @@ from django.urls import reverse
 
 from clusters.models import Cluster
 from correspondence.models import Letter
-
-from .models import Meeting, Session
+from sessions.models import Meeting, Session
 
 
 class PagesSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["sessions:home", "sessions:meetings", "sessions:changes", "clusters:list",
+        return ["portal:home", "sessions:meetings", "sessions:changes", "clusters:list",
                 "correspondence:list"]
 
     def location(self, item):

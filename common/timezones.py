@@ -1,15 +1,13 @@
-"""Template filters that always show New York time with its zone."""
+"""New York time: the zone every meeting is announced in, and how the portal prints it."""
 
-from django import template
+import zoneinfo
+
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from sessions.models import NEW_YORK
-
-register = template.Library()
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
-@register.filter
 def ny_date(value):
     """“Monday, 6 February 2017”, the day in New York."""
     if not value:
@@ -17,7 +15,6 @@ def ny_date(value):
     return formats.date_format(timezone.localtime(value, NEW_YORK), "l, j F Y")
 
 
-@register.filter
 def ny_time(value):
     """“10:00 New York time (EST)”."""
     if not value:
@@ -27,6 +24,5 @@ def ny_time(value):
         "time": local.strftime("%H:%M"), "zone": local.tzname()}
 
 
-@register.filter
 def ny_iso(value):
     return timezone.localtime(value, NEW_YORK).isoformat() if value else ""

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ign_portal.admin import ReadOnlyAdminMixin
+from common.admin import ReadOnlyAdminMixin
 
-from .distribution import (
+from ..models import Delivery
+from .services import (
     DistributionRefused,
     delivery_resend,
     distribution_check,
@@ -23,7 +24,6 @@ from .distribution import (
     letter_distribute,
     letter_recipients,
 )
-from .models import Delivery
 
 DISTRIBUTE_PERMISSION = "correspondence.distribute_letter"
 CSV_COLUMNS = ["state_code", "mission", "state", "attempts", "message_id", "sent_to",

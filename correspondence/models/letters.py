@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .rendering import render_body, render_lines
+from ..rendering import render_body, render_lines
 
 
 class LetterIsRecord(ValidationError):
@@ -369,7 +369,3 @@ def refuse_changing_recipients(sender, instance, action, **kwargs):
     `instance` is always the letter.)"""
     if action in ("pre_add", "pre_remove", "pre_clear") and letter_is_locked(instance.pk):
         raise LetterIsRecord()
-
-
-# The delivery ledger lives in its own module; importing it here registers it with the app.
-from .ledger import Delivery, DeliveryQuerySet  # noqa: E402, F401

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Letter
+from .letters import Letter
 
 
 class DeliveryQuerySet(models.QuerySet):

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .models import NEW_YORK, Room, Session
+from common.timezones import NEW_YORK
+
+from .sessions import Room, Session
 
 
 class MeetingQuerySet(models.QuerySet):

@@ -1,0 +1,14 @@
+"""The ground floor: the page cache, admin mixins, API helpers, time zones, template tags."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommonConfig(AppConfig):
+    name = "common"
+    verbose_name = _("Common")
+
+    def ready(self):
+        from .cache import connect_signals
+
+        connect_signals()

@@ -1,0 +1,1 @@
+"""Distribution of issued letters to the Permanent Missions: services, the message, the admin."""

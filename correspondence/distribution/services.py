@@ -1,0 +1,152 @@
+"""Distribution of issued letters to the Permanent Missions, recorded in the delivery ledger.
+
+These services queue deliveries and start the task that sends them (`sending.py`); the
+ledger's rules of exactly-once sending are described there.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions.models import Mission, MissionAddress, State
+
+from ..models import Delivery, Letter
+from ..tasks import deliver_letter
+from .sending import deliveries_recover
+
+logger = logging.getLogger(__name__)
+
+class DistributionRefused(Exception):
+    """The letter cannot be distributed now; the message is one line for the user."""
+
+
+def letter_recipients(letter):
+    """The missions the letter is addressed to, following its addressee line."""
+    if letter.audience == Letter.Audience.NAMED:
+        return letter.recipients.all()
+    kinds = [State.Kind.MEMBER]
+    if letter.audience == Letter.Audience.MEMBERS_AND_OBSERVERS:
+        kinds.append(State.Kind.OBSERVER)
+    return Mission.objects.filter(state__kind__in=kinds)
+
+
+def message_id_for(letter, mission):
+    """<letter-slug.mission-code@domain>: the same for every attempt to this mission."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
+    return f"<{letter.slug}.{mission.state.code.lower()}@{domain}>"
+
+
+def distribution_check(letter):
+    """Raise DistributionRefused unless the letter can be sent now."""
+    if letter.status == Letter.Status.DRAFT:
+        raise DistributionRefused(_("“%(slug)s” is a draft: only issued letters can be "
+                                    "distributed.") % {"slug": letter.slug})
+    if letter.status == Letter.Status.SUPERSEDED:
+        raise DistributionRefused(_("“%(slug)s” has been superseded by a correction: "
+                                    "distribute the correction instead.") % {"slug": letter.slug})
+    if not letter.pdf:
+        raise DistributionRefused(_("“%(slug)s” has no PDF.") % {"slug": letter.slug})
+    if not settings.EMAIL_CONFIGURED:
+        raise DistributionRefused(_("E-mail is not configured: set EMAIL_URL "
+                                    "(e.g. smtp://127.0.0.1:1025) before distributing."))
+
+
+@dataclass
+class DistributionSummary:
+    recipients: int
+    counts: dict
+    without_address: int
+    created: int = 0
+    requeued: int = 0
+    recovered: int = 0
+    tasks: int = 0
+
+    @property
+    def to_send(self):
+        return self.counts[Delivery.State.QUEUED] + self.counts[Delivery.State.SENDING]
+
+    @property
+    def complete(self):
+        return self.counts[Delivery.State.SENT] >= self.recipients
+
+
+def distribution_preview(letter):
+    """What a distribution would do now, without writing anything (the confirmation page)."""
+    recipients = letter_recipients(letter)
+    return DistributionSummary(
+        recipients=recipients.count(),
+        counts=Delivery.objects.filter(letter=letter, mission__in=recipients).counts(),
+        without_address=recipients.filter(addresses__isnull=True).count(),
+    )
+
+
+def letter_distribute(*, letter, parallel=1, stuck_after=None):
+    """Queue the letter for every recipient mission not yet served and start the sending.
+
+    Side effects, in one transaction: deliveries stuck in "sending" are recovered; every
+    recipient mission without a delivery gets one (queued, or failed "no address" when the
+    mission has no address); failed deliveries of missions that now have an address are
+    queued again; every queued delivery is made due now. After commit, `parallel`
+    `deliver_letter` tasks are enqueued on the "distribution" queue if anything is queued.
+    Raises DistributionRefused (nothing written) when the letter cannot be sent.
+    """
+    distribution_check(letter)
+    now = timezone.now()
+    with transaction.atomic():
+        recovered = deliveries_recover(letter=letter, stuck_after=stuck_after)
+        recipients = letter_recipients(letter)
+        have = set(Delivery.objects.filter(letter=letter).values_list("mission_id", flat=True))
+        with_address = set(MissionAddress.objects.values_list("mission_id", flat=True))
+        queued, failed = Delivery.State.QUEUED, Delivery.State.FAILED
+        new = [
+            Delivery(
+                letter=letter, mission=mission, message_id=message_id_for(letter, mission),
+                queued_at=now, next_attempt_at=now,
+                state=queued if mission.pk in with_address else failed,
+                error="" if mission.pk in with_address else _("no address"),
+            )
+            for mission in recipients.select_related("state") if mission.pk not in have
+        ]
+        # A concurrent run may have created some meanwhile: the unique constraint decides.
+        Delivery.objects.bulk_create(new, ignore_conflicts=True)
+        requeued = Delivery.objects.filter(
+            letter=letter, state=Delivery.State.FAILED, mission_id__in=with_address,
+        ).update(state=Delivery.State.QUEUED, next_attempt_at=now, queued_at=now, updated_at=now)
+        Delivery.objects.filter(letter=letter, state=Delivery.State.QUEUED).update(
+            next_attempt_at=now)
+        summary = DistributionSummary(
+            recipients=recipients.count(),
+            counts=Delivery.objects.filter(letter=letter, mission__in=recipients).counts(),
+            without_address=recipients.exclude(pk__in=with_address).count(),
+            created=len(new), requeued=requeued, recovered=recovered,
+        )
+        if summary.counts[Delivery.State.QUEUED]:
+            summary.tasks = max(1, parallel)
+            letter_id = letter.pk
+            transaction.on_commit(
+                lambda: [deliver_letter.enqueue(letter_id) for _i in range(summary.tasks)])
+    return summary
+
+
+def delivery_resend(*, delivery):
+    """Queue one mission's delivery again on request, whatever its state, and start it.
+
+    Side effects: the delivery goes back to "queued", due now (same Message-ID); a
+    `deliver_letter` task is enqueued after commit. Returns False, changing nothing, while
+    the delivery is being sent.
+    """
+    distribution_check(delivery.letter)
+    with transaction.atomic():
+        queued = Delivery.objects.filter(pk=delivery.pk).exclude(
+            state=Delivery.State.SENDING,
+        ).update(state=Delivery.State.QUEUED, next_attempt_at=timezone.now(),
+                 updated_at=timezone.now(),
+                 error=_("Re-send requested."))
+        if queued:
+            letter_id = delivery.letter_id
+            transaction.on_commit(lambda: deliver_letter.enqueue(letter_id))
+    return bool(queued)
