@@ -4,6 +4,7 @@ import hashlib
 import re
 import time
 
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -15,7 +16,6 @@ from .pdf import render_letter_pdf
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from paper is not mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
-CODE_PATTERN = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$")
 
 
 def issue_problems(letter):
@@ -95,8 +95,9 @@ def letter_correct(*, letter, by):
     Side effects: creates a draft letter linked to the original (the first letter of the
     chain), copying the text, signatories, enclosures and recipients of `letter` (the
     latest text), dated today. The original is superseded only when the correction is
-    issued. Raises ValidationError if `letter` is a draft or a correction is already being
-    prepared. `by` is recorded by the admin's log.
+    issued. When `by` is a user, the new draft's admin history records that they started it
+    ("Started as Corr.N of …"). Raises ValidationError if `letter` is a draft or a
+    correction is already being prepared.
     """
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
@@ -137,6 +138,11 @@ def letter_correct(*, letter, by):
                       enclosed_letter_id=e.enclosed_letter_id, annex=e.annex.name)
             for e in letter.enclosures.all()
         ])
+        if by is not None:
+            LogEntry.objects.log_actions(
+                by.pk, [correction], ADDITION, single_object=True,
+                change_message=_("Started as Corr.%(number)d of “%(slug)s”.") % {
+                    "number": number, "slug": original.slug})
     return correction
 
 

@@ -12,6 +12,8 @@ from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from common.spreadsheet import csv_uncell, csv_write
+
 from .models import Mission, MissionAddress, State
 
 COLUMNS = ["state_code", "mission_name", "address", "emails"]
@@ -44,26 +46,16 @@ class ImportSummary:
     without_address: list = field(default_factory=list)
 
 
-def _csv_cell(value):
-    """Text a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def _uncell(value):
-    """The inverse of _csv_cell, so that an export imports unchanged."""
-    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@") else value
-
-
 def directory_export(*, missions=None):
     """The directory (or the given missions) as CSV text, one mission a row."""
     missions = (missions if missions is not None else Mission.objects.all())
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for mission in missions.select_related("state").prefetch_related("addresses").order_by(
-            "state__name"):
-        writer.writerow([mission.state.code, _csv_cell(mission.name), _csv_cell(mission.address),
-                         "; ".join(a.email for a in mission.addresses.all())])
+    csv_write(out, COLUMNS, (
+        [mission.state.code, mission.name, mission.address,
+         "; ".join(a.email for a in mission.addresses.all())]
+        for mission in missions.select_related("state").prefetch_related("addresses")
+        .order_by("state__name")
+    ))
     return out.getvalue()
 
 
@@ -106,8 +98,8 @@ def directory_parse(data):
             errors.append(RowError(start, _("expected %(n)d columns.") % {"n": len(COLUMNS)}))
             continue
         code = record["state_code"].strip()
-        name = _uncell(record["mission_name"].strip())
-        emails = [e.strip() for e in record["emails"].split(";") if e.strip()]
+        name = csv_uncell(record["mission_name"].strip())
+        emails = [e.strip() for e in csv_uncell(record["emails"].strip()).split(";") if e.strip()]
         state = states.get(code)
         if state is None:
             problems.append(_("unknown State code “%(code)s”") % {"code": code})
@@ -138,7 +130,7 @@ def directory_parse(data):
         if problems:
             errors.append(RowError(start, "; ".join(problems)))
         else:
-            rows.append(Row(start, state, name, _uncell(record["address"].strip()), emails))
+            rows.append(Row(start, state, name, csv_uncell(record["address"].strip()), emails))
     if not rows and not errors:
         errors.append(RowError(0, _("The file has no rows.")))
     in_file = {row.state.pk for row in rows}

@@ -1,6 +1,5 @@
 """The distribution pages of a letter in the admin, and the read-only delivery ledger."""
 
-import csv
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from common.admin import ReadOnlyAdminMixin
+from common.spreadsheet import csv_write
 
 from ..models import Delivery
 from .services import (
@@ -37,12 +37,6 @@ def progress_line(summary):
         "sent": counts["sent"], "total": summary.recipients, "queued": counts["queued"],
         "sending": counts["sending"], "failed": counts["failed"],
         "without": summary.without_address}
-
-
-def csv_cell(value):
-    """Text a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 class DistributionAdminMixin:
@@ -160,15 +154,13 @@ class DistributionAdminMixin:
         letter = self._distribution_letter(request, object_id)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{letter.slug}-ledger.csv"'
-        writer = csv.writer(response)
-        writer.writerow(CSV_COLUMNS)
-        for d in Delivery.objects.filter(letter=letter).select_related("mission__state"):
-            writer.writerow([csv_cell(value) for value in [
-                d.mission.state.code, d.mission.name, d.state, d.attempts, d.message_id,
-                d.recipients, d.queued_at.isoformat(),
-                d.claimed_at.isoformat() if d.claimed_at else "", d.claimed_by,
-                d.sent_at.isoformat() if d.sent_at else "", d.error,
-            ]])
+        csv_write(response, CSV_COLUMNS, (
+            [d.mission.state.code, d.mission.name, d.state, d.attempts, d.message_id,
+             d.recipients, d.queued_at.isoformat(),
+             d.claimed_at.isoformat() if d.claimed_at else "", d.claimed_by,
+             d.sent_at.isoformat() if d.sent_at else "", d.error]
+            for d in Delivery.objects.filter(letter=letter).select_related("mission__state")
+        ))
         return response
 
     def resend_view(self, request, object_id, delivery_id):

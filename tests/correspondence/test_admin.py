@@ -145,6 +145,10 @@ def test_issue_a_correction_from_the_admin(admin_client, pga_letter):
     correction = Letter.objects.get(corrects=pga_letter)
     assert response.status_code == 302 and response["Location"] == change_url(correction)
     assert correction.is_draft and correction.correction_number == 1
+    history = admin_client.get(reverse("admin:correspondence_letter_history",
+                                       args=[correction.pk]))
+    assert f"Started as Corr.1 of “{pga_letter.slug}”." in history.content.decode()
+    assert "admin" in history.content.decode()
 
 
 def test_bulk_delete_of_an_issued_letter_is_refused(admin_client, pga_letter):

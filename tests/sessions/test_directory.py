@@ -53,6 +53,26 @@ def test_export_then_import_changes_nothing(missions):
     assert snapshot() == before
 
 
+def test_export_escapes_every_column_and_survives_an_import(missions):
+    romania = Mission.objects.get(state__code="ROU")
+    romania.name = "Permanent Mission\rof Romania"
+    romania.address = "=HYPERLINK(\"http://evil.example\")"
+    romania.save()
+    romania.addresses.all().delete()
+    MissionAddress.objects.create(mission=romania, email="-registry@romania.example")
+    MissionAddress.objects.create(mission=romania, email="=cmd@romania.example")
+    before = snapshot()
+
+    text = directory_export()
+    summary = directory_import(data=text.encode())
+
+    [row] = [r for r in csv.reader(io.StringIO(text, newline="")) if r[0] == "ROU"]
+    assert row[1:] == ["Permanent Mission\rof Romania", "'=HYPERLINK(\"http://evil.example\")",
+                       "'-registry@romania.example; =cmd@romania.example"]
+    assert (summary.added, summary.removed) == (0, 0)
+    assert snapshot() == before
+
+
 def test_import_sets_each_rows_mission_exactly(missions):
     data = HEADER + (
         'ROU,Permanent Mission of Romania to the United Nations,"573-577 Third Avenue\n'
