@@ -165,7 +165,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="ign-bench-")
     setup(port, workdir)
     letter = seed_letter()
-    pdf = bytes(letter.pdf)
+    pdf = bytes(letter.pdf.content)
     renders = count_renders()
     try:
         runs = [distribute(letter) for _ in range(args.runs)]

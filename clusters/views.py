@@ -24,6 +24,6 @@ class ClusterDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             meetings=self.object.meetings.with_related().order_by("-starts_at"),
-            letters=self.object.letters.public().defer("pdf", "body").order_by("-date", "-pk"),
+            letters=self.object.letters.public().order_by("-date", "-pk"),
             **kwargs,
         )

@@ -63,13 +63,14 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["session", "letterhead", "recipients", "clusters", "meetings",
                            "documents"]
     readonly_fields = ["status", "corrects", "correction_number", "issued_at", "issued_by",
-                       "verification_code", "pdf_sha256"]
+                       "verification_code", "sha256"]
     inlines = [SignatoryInline, EnclosureInline]
     actions = ["issue_selected"]
     change_form_template = "admin/correspondence/letter/change_form.html"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("pdf")
+    @admin.display(description=gettext_lazy("SHA-256"))
+    def sha256(self, letter):
+        return letter.pdf_sha256
 
     def has_change_permission(self, request, obj=None):
         # An issued letter is shown read-only; a crafted POST to its form gets a 403.
@@ -124,10 +125,7 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
 
     def preview_pdf_view(self, request, pk):
         letter = self._letter(request, pk)
-        if letter.is_draft:
-            pdf = render_letter_pdf(letter)
-        else:
-            pdf = bytes(Letter.objects.values_list("pdf", flat=True).get(pk=letter.pk))
+        pdf = render_letter_pdf(letter) if letter.is_draft else bytes(letter.pdf.content)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{letter.slug}-preview.pdf"'
         response["Cache-Control"] = "no-store"

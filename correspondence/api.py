@@ -35,7 +35,7 @@ def letters_json(request):
         return api_error(form)
     letters = (
         Letter.objects.public().select_related("session", "letterhead")
-        .prefetch_related("clusters", "meetings").defer("pdf", "body").order_by("-date", "-pk")
+        .prefetch_related("clusters", "meetings").order_by("-date", "-pk")
     )
     if form.cleaned_data["session"]:
         letters = letters.filter(session__number=form.cleaned_data["session"])

@@ -1,7 +1,7 @@
 """The Atom feed of issued letters."""
 
 from django.contrib.syndication.views import Feed
-from django.db.models.functions import Length
+from django.db.models import F
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
@@ -28,7 +28,7 @@ class LettersFeed(Feed):
     def items(self, request):
         letters = list(
             Letter.objects.public().select_related("session", "letterhead")
-            .defer("pdf", "body").annotate(pdf_bytes=Length("pdf"))
+            .annotate(pdf_bytes=F("pdf__size"))
             .order_by("-issued_at", "-pk")[:50]
         )
         for letter in letters:

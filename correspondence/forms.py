@@ -13,8 +13,13 @@ PDF_MAGIC = b"%PDF-"
 RESERVED_SLUGS = {"verify"}
 
 
-def check_pdf_upload(uploaded, max_bytes):
-    """Refuse anything but a readable PDF of at most `max_bytes`; return the file."""
+def check_pdf_upload(uploaded, *, max_bytes, readable=False):
+    """Refuse a file larger than `max_bytes` or that is not a PDF; return the file, rewound.
+
+    With `readable`, also refuse a PDF that pypdf cannot open, an encrypted one and one
+    without a page (an annex is appended page by page). The public verification form does
+    not ask for it: parsing strangers' files costs time, and a damaged file matches nothing.
+    """
     if uploaded.size > max_bytes:
         raise forms.ValidationError(
             _("The file is too large (%(size)s); the limit is %(limit)s.") % {
@@ -22,12 +27,14 @@ def check_pdf_upload(uploaded, max_bytes):
             code="too_large")
     uploaded.seek(0)
     head = uploaded.read(1024)
+    uploaded.seek(0)
     if PDF_MAGIC not in head:
         raise forms.ValidationError(_("This file is not a PDF."), code="not_pdf")
+    if not readable:
+        return uploaded
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    uploaded.seek(0)
     try:
         reader = PdfReader(io.BytesIO(uploaded.read()))
         pages = len(reader.pages)
@@ -52,19 +59,7 @@ class VerifyFileForm(forms.Form):
         "The PDF exactly as you received it."))
 
     def clean_pdf(self):
-        uploaded = self.cleaned_data["pdf"]
-        if uploaded.size > settings.IGN_VERIFY_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large; the limit is %(limit)s.") % {
-                    "limit": filesizeformat(settings.IGN_VERIFY_MAX_BYTES)})
-        uploaded.seek(0)
-        head = uploaded.read(1024)
-        uploaded.seek(0)
-        if PDF_MAGIC not in head:
-            raise forms.ValidationError(
-                _("This file is not a PDF: only the letters' PDF files can be checked."),
-                code="not_pdf")
-        return uploaded
+        return check_pdf_upload(self.cleaned_data["pdf"], max_bytes=settings.IGN_VERIFY_MAX_BYTES)
 
 
 class LetterAdminForm(forms.ModelForm):
@@ -91,7 +86,7 @@ class EnclosureAdminForm(forms.ModelForm):
     def clean_annex(self):
         annex = self.cleaned_data.get("annex")
         if annex and hasattr(annex, "content_type"):  # a new upload, not the stored file
-            check_pdf_upload(annex, settings.IGN_ANNEX_MAX_BYTES)
+            check_pdf_upload(annex, max_bytes=settings.IGN_ANNEX_MAX_BYTES, readable=True)
         return annex
 
     def clean(self):

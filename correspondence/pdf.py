@@ -16,12 +16,15 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .models import annex_storage
+
 # Relative URLs in a letter resolve against this origin; the fetcher maps it to our own
-# static and media files. `.invalid` is reserved (RFC 6761): it can never reach a network.
+# static and stored files. `.invalid` is reserved (RFC 6761): it can never reach a network.
 INTERNAL_ORIGIN = "https://ign-portal.invalid"
 STYLESHEET = "css/letter.css"
 PDF_VARIANT = "pdf/ua-1"
@@ -31,11 +34,15 @@ _RENDER_LOCK = threading.Lock()
 
 
 class RefusedURL(ValueError):
-    """A resource the renderer may not read: anything but our static/media files or data:."""
+    """A resource the renderer may not read: anything but our static/stored files or data:."""
 
 
 def local_file(url):
-    """The file under the static or media root that `url` names; RefusedURL for anything else."""
+    """(file name, bytes) of the static file or stored file that `url` names.
+
+    Static files are found by Django's finders; `MEDIA_URL` names a file of the annexes'
+    storage (the database), never a path on this machine's disk. RefusedURL for anything else.
+    """
     parts = urlsplit(url)
     if f"{parts.scheme}://{parts.netloc}" != INTERNAL_ORIGIN or parts.query:
         raise RefusedURL(url)
@@ -44,24 +51,24 @@ def local_file(url):
         raise RefusedURL(url)
     if path.startswith(settings.STATIC_URL):
         found = finders.find(path.removeprefix(settings.STATIC_URL))
-        candidate, root = (Path(found) if found else None), None
-    elif path.startswith(settings.MEDIA_URL):
-        root = Path(settings.MEDIA_ROOT).resolve()
-        candidate = (root / path.removeprefix(settings.MEDIA_URL)).resolve()
-    else:
-        raise RefusedURL(url)
-    if candidate is None or not candidate.is_file():
-        raise RefusedURL(url)
-    if root is not None and not candidate.is_relative_to(root):
-        raise RefusedURL(url)
-    return candidate
+        if not found or not Path(found).is_file():
+            raise RefusedURL(url)
+        return Path(found).name, Path(found).read_bytes()
+    if path.startswith(settings.MEDIA_URL):
+        name = path.removeprefix(settings.MEDIA_URL)
+        try:
+            with annex_storage().open(name, "rb") as fh:
+                return posixpath.basename(name), fh.read()
+        except (OSError, SuspiciousFileOperation, ValueError):
+            raise RefusedURL(url) from None
+    raise RefusedURL(url)
 
 
 def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LetterURLFetcher(URLFetcher):
-        """Serves our static and media files and data: URLs; refuses everything else.
+        """Serves our static and stored files and data: URLs; refuses everything else.
 
         No network, no file: URL, no redirect: nothing a letter's body names can make the
         renderer read a file of the server or send a request anywhere.
@@ -73,11 +80,9 @@ def _fetcher_class():
         def fetch(self, url, headers=None):
             if url.startswith("data:"):
                 return super().fetch(url, headers)
-            path = local_file(url)
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(
-                url, body=path.read_bytes(), headers={"Content-Type": content_type}
-            )
+            name, body = local_file(url)
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
     return LetterURLFetcher
 

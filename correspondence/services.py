@@ -2,7 +2,6 @@
 
 import hashlib
 import re
-import time
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Enclosure, Letter, Signatory
+from .models import Enclosure, Letter, Signatory, StoredFile
 from .pdf import render_letter_pdf
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from paper is not mistaken.
@@ -59,10 +58,11 @@ def verification_code_for(letter):
 def letter_issue(*, letter, by, at=None):
     """Issue a draft letter: it becomes a record that never changes.
 
-    Side effects: renders the as-distributed PDF once (the letter and its enclosures) and
-    stores its bytes and SHA-256; sets the verification code, the status, the issue time
-    (`at`, default now) and who issued it (`by`, a user or None for the data loader). If the
-    letter is a correction, the original and any earlier correction become superseded.
+    Side effects: renders the as-distributed PDF once (the letter and its enclosures),
+    stores its bytes as a `StoredFile` (keyed by their SHA-256) that the letter points at;
+    sets the verification code, the status, the issue time (`at`, default now) and who
+    issued it (`by`, a user or None for the data loader). If the letter is a correction,
+    the original and any earlier correction become superseded.
     Raises ValidationError listing every problem (no date, body or signatory; already
     issued; an enclosed letter still a draft).
     """
@@ -75,9 +75,7 @@ def letter_issue(*, letter, by, at=None):
         letter.issued_at = (at or timezone.now()).replace(microsecond=0)
         letter.issued_by = by
         letter.verification_code = verification_code_for(letter)
-        pdf = render_letter_pdf(letter)
-        letter.pdf = pdf
-        letter.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        letter.pdf = StoredFile.objects.store(render_letter_pdf(letter))
         letter.status = Letter.Status.ISSUED
         letter.save()
         if letter.corrects_id:
@@ -166,38 +164,5 @@ def letter_for_pdf(uploaded):
     for chunk in uploaded.chunks():
         digest.update(chunk)
     return Letter.objects.public().select_related("letterhead").filter(
-        pdf_sha256=digest.hexdigest()).first()
+        pdf=digest.hexdigest()).first()
 
-
-# The bytes of public letters' PDFs, per process, by their SHA-256: content-addressed, they can
-# never be out of date. Which hash a slug serves comes from the database, and is remembered
-# for at most SLUG_TTL seconds, so a download rarely needs a query. The database forbids any
-# change to a public letter's slug or bytes, so within that time the answer cannot change
-# (short of restoring an older backup, which it survives after SLUG_TTL seconds).
-_PDFS_BY_HASH = {}
-_HASH_BY_SLUG = {}
-PDFS_BY_HASH_MAX_BYTES = 64 * 1024 * 1024
-SLUG_TTL = 30
-
-
-def stored_pdf(slug):
-    """(sha256, bytes) of the public letter's PDF as issued, or None."""
-    now = time.monotonic()
-    sha256, checked = _HASH_BY_SLUG.get(slug, (None, 0.0))
-    if sha256 is None or now - checked > SLUG_TTL or sha256 not in _PDFS_BY_HASH:
-        row = (Letter.objects.public().filter(slug=slug).exclude(pdf_sha256="")
-               .values_list("pdf_sha256", flat=True).first())
-        if row is None:
-            _HASH_BY_SLUG.pop(slug, None)
-            return None
-        sha256 = row
-        if sha256 not in _PDFS_BY_HASH:
-            pdf = Letter.objects.filter(pdf_sha256=sha256).values_list("pdf", flat=True).first()
-            if pdf is None:
-                return None
-            pdf = bytes(pdf)
-            if sum(map(len, _PDFS_BY_HASH.values())) + len(pdf) > PDFS_BY_HASH_MAX_BYTES:
-                return sha256, pdf
-            _PDFS_BY_HASH[sha256] = pdf
-        _HASH_BY_SLUG[slug] = (sha256, now)
-    return sha256, _PDFS_BY_HASH[sha256]

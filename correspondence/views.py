@@ -14,7 +14,7 @@ from common.cache import public_cache
 from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter
 from .search import LetterSearchMixin
-from .services import letter_for_code, letter_for_pdf, stored_pdf
+from .services import letter_for_code, letter_for_pdf
 
 
 def visible_letters(request):
@@ -32,7 +32,7 @@ class LetterListView(LetterSearchMixin, ListView):
 
     def get_queryset(self):
         return self.search(
-            Letter.objects.public().select_related("session", "letterhead").defer("pdf")
+            Letter.objects.public().select_related("session", "letterhead")
         )
 
 
@@ -43,7 +43,7 @@ class LetterDetailView(DetailView):
 
     def get_queryset(self):
         return visible_letters(self.request).select_related(
-            "session", "letterhead", "corrects").prefetch_related("signatories").defer("pdf")
+            "session", "letterhead", "corrects").prefetch_related("signatories")
 
     def get_context_data(self, **kwargs):
         enclosures = self.object.enclosures.select_related(
@@ -52,20 +52,23 @@ class LetterDetailView(DetailView):
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_cache
 def letter_pdf(request, slug):
-    """The stored bytes of a public letter, never re-rendered; 304 when the ETag matches."""
-    stored = stored_pdf(slug)
+    """The stored bytes of a public letter as issued, never re-rendered.
+
+    A plain response, so that the page cache keeps it like any public page: a download it
+    holds costs one read of the shared cache. The ETag is the bytes' SHA-256.
+    """
+    stored = Letter.objects.public().filter(slug=slug, pdf__isnull=False).values_list(
+        "pdf_id", "pdf__content").first()
     if stored is None:
         raise Http404
-    return pdf_response(request, slug, *stored)
-
-
-def pdf_response(request, slug, sha256, pdf):
+    sha256, pdf = stored
     etag = f'"{sha256}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(pdf, content_type="application/pdf")
+        response = HttpResponse(bytes(pdf), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
         response["Content-Length"] = str(len(pdf))
     response["ETag"] = etag

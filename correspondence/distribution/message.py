@@ -32,7 +32,7 @@ class MessageContent:
         with translation.override(letter.language):
             text = render_to_string("correspondence/distribution/message.txt", context)
             html = render_to_string("correspondence/distribution/message.html", context)
-        return cls(subject=letter.subject, text=text, html=html, pdf=bytes(letter.pdf),
+        return cls(subject=letter.subject, text=text, html=html, pdf=bytes(letter.pdf.content),
                    filename=f"{letter.slug}.pdf")
 
     def message(self, delivery, addresses):

@@ -48,7 +48,7 @@ def distribution_check(letter):
     if letter.status == Letter.Status.SUPERSEDED:
         raise DistributionRefused(_("“%(slug)s” has been superseded by a correction: "
                                     "distribute the correction instead.") % {"slug": letter.slug})
-    if not letter.pdf:
+    if letter.pdf_id is None:
         raise DistributionRefused(_("“%(slug)s” has no PDF.") % {"slug": letter.slug})
     if not settings.EMAIL_CONFIGURED:
         raise DistributionRefused(_("E-mail is not configured: set EMAIL_URL "

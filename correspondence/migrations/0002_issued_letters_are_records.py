@@ -11,7 +11,8 @@ from django.db import migrations
 
 MESSAGE = "correspondence: an issued letter is a record and cannot be changed; issue a correction"
 
-# Every column of correspondence_letter but status and updated_at.
+# Every column of correspondence_letter but status and updated_at (as of this migration;
+# 0004 calls these functions again with the columns of its day).
 LOCKED_COLUMNS = [
     "id", "session_id", "letterhead_id", "slug", "date", "place", "reference", "subject",
     "addressee", "audience", "salutation", "body", "complimentary_close", "language",
@@ -22,8 +23,8 @@ PARTS = ["correspondence_signatory", "correspondence_enclosure", "correspondence
 STATUS_MOVE = "NOT (NEW.status = OLD.status OR (OLD.status = 'issued' AND NEW.status = 'superseded'))"
 
 
-def sqlite_forward():
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in LOCKED_COLUMNS)
+def sqlite_forward(columns=LOCKED_COLUMNS):
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
     raise_ = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
     statements = [
         f"CREATE TRIGGER correspondence_letter_record BEFORE UPDATE ON correspondence_letter "
@@ -46,9 +47,9 @@ def sqlite_backward():
     return [f"DROP TRIGGER IF EXISTS {name};" for name in names]
 
 
-def postgresql_forward():
-    old = ", ".join(f"OLD.{c}" for c in LOCKED_COLUMNS)
-    new = ", ".join(f"NEW.{c}" for c in LOCKED_COLUMNS)
+def postgresql_forward(columns=LOCKED_COLUMNS):
+    old = ", ".join(f"OLD.{c}" for c in columns)
+    new = ", ".join(f"NEW.{c}" for c in columns)
     raise_ = f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
     statements = [
         f"""CREATE OR REPLACE FUNCTION correspondence_letter_record() RETURNS trigger

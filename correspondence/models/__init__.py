@@ -1,4 +1,4 @@
-"""The letters and their delivery ledger, one module per family of models."""
+"""The letters, their stored files and their delivery ledger, one module per family of models."""
 
 from .ledger import Delivery, DeliveryQuerySet
 from .letters import (
@@ -13,9 +13,10 @@ from .letters import (
     annex_upload_to,
     letter_is_locked,
 )
+from .stored import DatabaseStorage, StoredFile, StoredFileQuerySet, annex_storage
 
 __all__ = [
-    "Delivery", "DeliveryQuerySet", "Enclosure", "Letter", "LetterIsRecord", "LetterQuerySet",
-    "Letterhead", "LockedWithLetterMixin", "PaperSize", "Signatory", "annex_upload_to",
-    "letter_is_locked",
+    "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure", "Letter", "LetterIsRecord",
+    "LetterQuerySet", "Letterhead", "LockedWithLetterMixin", "PaperSize", "Signatory", "StoredFile",
+    "StoredFileQuerySet", "annex_storage", "annex_upload_to", "letter_is_locked",
 ]

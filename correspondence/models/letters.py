@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..rendering import render_body, render_lines
+from .stored import StoredFile, annex_storage
 
 
 class LetterIsRecord(ValidationError):
@@ -137,9 +138,12 @@ class Letter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", editable=False, verbose_name=_("issued by"),
     )
-    # The as-distributed PDF, rendered once when the letter is issued.
-    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
-    pdf_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    # The as-distributed PDF, rendered once when the letter is issued; the column holds its
+    # SHA-256 (the stored file's key), so reading a letter never reads the bytes.
+    pdf = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="+", db_column="pdf_sha256", verbose_name=_("PDF"),
+    )
     verification_code = models.CharField(
         _("verification code"), max_length=20, null=True, blank=True, unique=True,
         editable=False,
@@ -164,8 +168,7 @@ class Letter(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(
-                    issued_at__isnull=False, date__isnull=False, pdf__isnull=False,
-                ) & ~Q(pdf_sha256=""),
+                    issued_at__isnull=False, date__isnull=False, pdf__isnull=False),
                 name="letter_issued_has_record",
                 violation_error_message=_(
                     "An issued letter has its date, its issue time and its PDF."),
@@ -207,12 +210,7 @@ class Letter(models.Model):
         for field in self._meta.concrete_fields:
             if field.name in self.MUTABLE_WHEN_ISSUED:
                 continue
-            old, new = field.value_from_object(stored), field.value_from_object(self)
-            if isinstance(old, memoryview):
-                old = bytes(old)
-            if isinstance(new, memoryview):
-                new = bytes(new)
-            if old != new:
+            if field.value_from_object(stored) != field.value_from_object(self):
                 raise LetterIsRecord()
         allowed = {(stored.status, stored.status), (self.Status.ISSUED, self.Status.SUPERSEDED)}
         if (stored.status, self.status) not in allowed:
@@ -220,6 +218,11 @@ class Letter(models.Model):
 
     def get_pdf_url(self):
         return reverse("correspondence:pdf", kwargs={"slug": self.slug})
+
+    @property
+    def pdf_sha256(self):
+        """The SHA-256 of the PDF as issued ("" for a draft), without reading its bytes."""
+        return self.pdf_id or ""
 
     @property
     def is_draft(self):
@@ -324,7 +327,8 @@ class Enclosure(LockedWithLetterMixin, models.Model):
         Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="enclosed_in",
         verbose_name=_("enclosed letter"),
     )
-    annex = models.FileField(_("PDF annex"), upload_to=annex_upload_to, blank=True)
+    annex = models.FileField(
+        _("PDF annex"), upload_to=annex_upload_to, storage=annex_storage, blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
 
     class Meta:

@@ -6,7 +6,17 @@ import subprocess
 import tempfile
 from html.parser import HTMLParser
 
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+
+
+def blank_pdf(pages=1):
+    """A valid PDF of blank US Letter pages, such as an annex."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=612, height=792)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def pdf_text(pdf, *, layout=True, first=None, last=None):

@@ -1,19 +1,17 @@
 """The Secretariat's admin for letters: preview, issue, correct, read-only records, annexes."""
 
-import io
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pypdf import PdfWriter
 
 from correspondence.models import Enclosure, Letter
 from correspondence.services import letter_issue
 from tests.factories import make_letter
 
-from .pdftools import pdf_text
+from .pdftools import blank_pdf, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +45,6 @@ def form_data(letter, **overrides):
     }
     data.update(overrides)
     return data
-
-
-def blank_pdf():
-    writer = PdfWriter()
-    writer.add_blank_page(width=612, height=792)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_letter_admin_pages_render(admin_client, pga_letter, django_assert_max_num_queries):
@@ -167,7 +157,7 @@ def annex_post(admin_client, letter, upload):
 
 
 def test_annex_upload_accepts_a_pdf_and_it_is_distributed(admin_client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path  # stays empty: annexes are stored in the database
     letter = make_letter()
 
     response = annex_post(admin_client, letter, SimpleUploadedFile(
@@ -182,6 +172,7 @@ def test_annex_upload_accepts_a_pdf_and_it_is_distributed(admin_client, settings
     assert [item.title for item in pdf.outline][-1] == "Annex"
     page = admin_client.get(letter.get_absolute_url()).text
     assert "Enclosure: Annex (in the PDF as distributed)." in page and "/media/" not in page
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("name, content, message", [

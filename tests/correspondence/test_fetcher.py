@@ -139,4 +139,5 @@ def test_fetcher_serves_our_static_files_and_data_urls():
 
     assert b"@font-face" in css.read() and css.content_type == "text/css"
     assert data.read() == b"Hello"
-    assert local_file(f"{INTERNAL_ORIGIN}/static/fonts/LiberationSerif-Regular.ttf").is_file()
+    name, font = local_file(f"{INTERNAL_ORIGIN}/static/fonts/LiberationSerif-Regular.ttf")
+    assert name == "LiberationSerif-Regular.ttf" and font.startswith(b"\x00\x01\x00\x00")

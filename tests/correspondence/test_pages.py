@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+import correspondence.pdf
 from correspondence.models import Letter
 from correspondence.services import letter_correct, letter_issue
 from tests.factories import make_letter
@@ -51,14 +52,21 @@ def test_drafts_are_404_for_everyone_but_staff(admin_client):
         draft.get_absolute_url()).text
 
 
-def test_pdf_download_serves_the_stored_bytes_with_an_etag(client, pga_letter, monkeypatch):
-    def no_rendering(*args, **kwargs):
-        raise AssertionError("a download must never render")
-    monkeypatch.setattr("correspondence.pdf.render_letter_pdf", no_rendering)
+def test_pdf_download_serves_the_stored_bytes_and_never_renders(client, pga_letter,
+                                                                monkeypatch):
+    # Every render goes through html_to_pdf, looked up in correspondence.pdf at call time.
+    renders = []
+    html_to_pdf = correspondence.pdf.html_to_pdf
+    monkeypatch.setattr("correspondence.pdf.html_to_pdf",
+                        lambda *args, **kwargs: renders.append(1) or html_to_pdf(*args, **kwargs))
 
     response = client.get(pga_letter.get_pdf_url())
+    head = client.head(pga_letter.get_pdf_url())
+    downloads_rendered = len(renders)
+    correspondence.pdf.render_letter_pdf(pga_letter)  # the control: a render is counted
 
-    assert response.status_code == 200
+    assert (downloads_rendered, len(renders)) == (0, 1)
+    assert response.status_code == head.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content == bytes(pga_letter.pdf)
     assert response["ETag"] == f'"{pga_letter.pdf_sha256}"'
@@ -138,11 +146,14 @@ def test_pdf_of_a_staff_draft_is_404_on_the_public_url(admin_client):
 
 
 
-def test_pdf_download_skips_the_session_and_language_machinery(client, pga_letter):
+def test_pdf_download_has_file_headers_no_cookie_and_answers_head(client, pga_letter):
     response = client.get(pga_letter.get_pdf_url())
     head = client.head(pga_letter.get_pdf_url())
 
-    assert response.status_code == 200 and "Vary" not in response
+    assert response.status_code == 200 and not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+    assert response["Content-Disposition"] == f'inline; filename="{pga_letter.slug}.pdf"'
+    assert response["Cache-Control"] == "public, max-age=3600"
     assert int(response["Content-Length"]) == len(bytes(pga_letter.pdf))
     assert response["X-Content-Type-Options"] == "nosniff"
     assert head.status_code == 200 and head.content == b""

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from correspondence.models import Enclosure, Letter, LetterIsRecord, Signatory
+from correspondence.models import Enclosure, Letter, LetterIsRecord, Signatory, StoredFile
 from correspondence.services import letter_issue
 from tests.factories import make_letter, make_person
 
@@ -48,11 +48,44 @@ def test_raw_update_of_an_issued_letter_is_refused_by_the_database(issued, colum
         "issued", issued.body)
 
 
-def test_raw_update_of_the_pdf_bytes_is_refused_by_the_database(issued):
-    with pytest.raises(IntegrityError):
-        raw("UPDATE correspondence_letter SET pdf = %s WHERE id = %s", [b"%PDF-forged", issued.pk])
+def test_the_pdf_of_an_issued_letter_cannot_be_changed_by_orm_or_sql(issued):
+    sha256, original = issued.pdf_sha256, bytes(Letter.objects.get(pk=issued.pk).pdf.content)
+    forged = StoredFile.objects.store(b"%PDF-1.7 forged")
 
-    assert bytes(Letter.objects.get(pk=issued.pk).pdf).startswith(b"%PDF-1.7")
+    issued.pdf = forged
+    with pytest.raises(LetterIsRecord):
+        issued.save()
+    with pytest.raises(IntegrityError):
+        raw("UPDATE correspondence_letter SET pdf_sha256 = %s WHERE id = %s",
+            [forged.sha256, issued.pk])
+    with pytest.raises(IntegrityError):
+        raw("UPDATE correspondence_storedfile SET content = %s, size = 11 WHERE sha256 = %s",
+            [b"%PDF-forged", sha256])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StoredFile.objects.filter(pk=sha256).update(content=b"%PDF-x", size=6)
+
+    stored = Letter.objects.get(pk=issued.pk)
+    assert stored.pdf_sha256 == sha256
+    assert bytes(stored.pdf.content) == original and original.startswith(b"%PDF-1.7")
+
+
+def test_a_stored_file_is_never_updated_even_unreferenced():
+    stored = StoredFile.objects.store(b"%PDF-1.7 an annex")
+
+    with pytest.raises(IntegrityError):
+        raw("UPDATE correspondence_storedfile SET created_at = created_at WHERE sha256 = %s",
+            [stored.sha256])
+
+
+def test_a_stored_file_must_hold_its_size_and_on_postgresql_its_hash():
+    with pytest.raises(IntegrityError):
+        raw("INSERT INTO correspondence_storedfile (sha256, content, size, created_at) "
+            "VALUES (%s, %s, 99, CURRENT_TIMESTAMP)", ["a" * 64, b"%PDF-"])
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite cannot compute a SHA-256 in a constraint")
+    with pytest.raises(IntegrityError):
+        raw("INSERT INTO correspondence_storedfile (sha256, content, size, created_at) "
+            "VALUES (%s, %s, 5, CURRENT_TIMESTAMP)", ["a" * 64, b"%PDF-"])
 
 
 def test_status_may_move_from_issued_to_superseded_and_no_further(issued):

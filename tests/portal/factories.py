@@ -1,13 +1,12 @@
 """Issued letters for the portal's tests, stored as issuing leaves them."""
 
 import datetime as dt
-import hashlib
 import itertools
 
 from django.utils import timezone
 
 from common.timezones import NEW_YORK
-from correspondence.models import Letter, Letterhead
+from correspondence.models import Letter, Letterhead, StoredFile
 from tests.factories import make_session
 
 _seq = itertools.count(1)
@@ -34,8 +33,7 @@ def make_issued_letter(*, clusters=(), meetings=(), **overrides):
         "status": Letter.Status.ISSUED,
         "date": date,
         "issued_at": dt.datetime.combine(date, dt.time(12), tzinfo=NEW_YORK),
-        "pdf": PDF,
-        "pdf_sha256": hashlib.sha256(PDF).hexdigest(),
+        "pdf": StoredFile.objects.store(PDF),
     }
     fields.update(overrides)
     letter = Letter.objects.create(**fields)

@@ -52,7 +52,7 @@ def test_letters_feed_publishes_issued_letters_only(client, letters_71):
     enclosure = feed.entries[0].enclosures[0]
     assert (enclosure.href, enclosure.type) == (
         "http://testserver/letters/2017-01-12-pga-cover.pdf", "application/pdf")
-    assert int(enclosure.length) == len(letters_71[0].pdf)
+    assert int(enclosure.length) == len(bytes(letters_71[0].pdf))
 
 
 def test_sitemap_lists_pages_meetings_sessions_clusters_and_public_letters(client, letters_71):

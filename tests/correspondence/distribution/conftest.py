@@ -4,7 +4,6 @@ import asyncio
 import datetime as dt
 import email
 import email.policy
-import hashlib
 import logging
 import mailbox
 import os
@@ -42,7 +41,7 @@ def letter_to(db, tiny_pdf):
     Made as a draft, addressed, then issued with its PDF: an issued letter's recipients
     are part of the record and cannot change afterwards.
     """
-    from correspondence.models import Letter, Letterhead
+    from correspondence.models import Letter, Letterhead, StoredFile
     from tests.factories import make_session
 
     def make(missions, *, status=Letter.Status.ISSUED):
@@ -59,8 +58,8 @@ def letter_to(db, tiny_pdf):
             letter.recipients.set(missions)
         if status != Letter.Status.DRAFT:
             Letter.objects.filter(pk=letter.pk).update(
-                status=Letter.Status.ISSUED, issued_at=timezone.now(), pdf=tiny_pdf,
-                pdf_sha256=hashlib.sha256(tiny_pdf).hexdigest())
+                status=Letter.Status.ISSUED, issued_at=timezone.now(),
+                pdf=StoredFile.objects.store(tiny_pdf))
             Letter.objects.filter(pk=letter.pk).update(status=status)
         letter.refresh_from_db()
         return letter
