@@ -1,6 +1,6 @@
 """The letters and their delivery ledger, one module per family of models."""
 
-from .ledger import Delivery, DeliveryQuerySet
+from .ledger import Delivery, DeliveryQuerySet, FollowUp
 from .letters import (
     Enclosure,
     Letter,
@@ -15,7 +15,7 @@ from .letters import (
 )
 
 __all__ = [
-    "Delivery", "DeliveryQuerySet", "Enclosure", "Letter", "LetterIsRecord", "LetterQuerySet",
-    "Letterhead", "LockedWithLetterMixin", "PaperSize", "Signatory", "annex_upload_to",
-    "letter_is_locked",
+    "Delivery", "DeliveryQuerySet", "Enclosure", "FollowUp", "Letter", "LetterIsRecord",
+    "LetterQuerySet", "Letterhead", "LockedWithLetterMixin", "PaperSize", "Signatory",
+    "annex_upload_to", "letter_is_locked",
 ]
