@@ -3,10 +3,12 @@
 The dotted paths of these functions are stored in queued task rows: they do not move.
 """
 
-from django.tasks import task
+from django.db import transaction
+from django.tasks import TaskResultStatus, task
+from django.tasks.exceptions import TaskResultDoesNotExist
 
 from .distribution.sending import letter_send_queued
-from .models import Delivery
+from .models import Delivery, FollowUp
 
 
 @task(queue_name="distribution")
@@ -21,18 +23,29 @@ def deliver_letter(letter_id):
 def schedule_follow_up(*, letter_id):
     """Enqueue one `deliver_letter` task for when the next queued delivery falls due.
 
-    Side effect: at most one task; none when a waiting task of this letter runs earlier.
+    Side effects: at most one task, recorded in the letter's FollowUp row; none when the
+    task recorded there is still waiting (READY, as `django.tasks` reports it) and runs no
+    later. Workers ending at once decide one after the other (the row is locked first).
+    Returns the new task's result, or None.
     """
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
     due = (Delivery.objects.filter(letter_id=letter_id, state=Delivery.State.QUEUED)
            .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
     if due is None:
         return None
-    waiting = DBTaskResult.objects.filter(
-        status="READY", task_path=deliver_letter.module_path,
-    ).values_list("run_after", "args_kwargs")
-    for run_after, args in waiting:
-        if args.get("args") == [letter_id] and (run_after == get_date_max() or run_after <= due):
+    with transaction.atomic():
+        # A write first, so that on SQLite too the transaction holds the lock before it reads.
+        FollowUp.objects.bulk_create([FollowUp(letter_id=letter_id)], ignore_conflicts=True)
+        follow_up = FollowUp.objects.select_for_update().get(letter_id=letter_id)
+        if follow_up.task_id and follow_up.run_after <= due and _waiting(follow_up.task_id):
             return None
-    return deliver_letter.using(run_after=due).enqueue(letter_id)
+        result = deliver_letter.using(run_after=due).enqueue(letter_id)
+        follow_up.task_id, follow_up.run_after = result.id, due
+        follow_up.save(update_fields=["task_id", "run_after"])
+    return result
+
+
+def _waiting(task_id):
+    try:
+        return deliver_letter.get_result(task_id).status == TaskResultStatus.READY
+    except TaskResultDoesNotExist:  # pruned (prune_db_task_results)
+        return False

@@ -4,6 +4,8 @@ import email.message
 import email.policy
 import smtplib
 from dataclasses import dataclass, field
+from email.headerregistry import Address
+from functools import cached_property
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -13,14 +15,15 @@ from django.utils import timezone, translation
 
 @dataclass
 class MessageContent:
-    """What every mission receives: built once per run, never per mission."""
+    """What every mission receives: rendered and encoded once per run, never per mission."""
 
     subject: str
     text: str
     html: str
     pdf: bytes
     filename: str
-    mime: dict = field(default_factory=dict)
+    # {policy: (headers, parts)} of the run's message, see MissionEmail.message().
+    templates: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def for_letter(cls, letter):
@@ -32,63 +35,64 @@ class MessageContent:
         with translation.override(letter.language):
             text = render_to_string("correspondence/distribution/message.txt", context)
             html = render_to_string("correspondence/distribution/message.html", context)
+        # The one place the issued PDF's bytes are read for distribution.
         return cls(subject=letter.subject, text=text, html=html, pdf=bytes(letter.pdf.content),
                    filename=f"{letter.slug}.pdf")
 
+    @cached_property
+    def attachment(self):
+        """The PDF as a MIME part, base64-encoded once and attached to every message."""
+        part = email.message.MIMEPart()
+        part.set_content(self.pdf, maintype="application", subtype="pdf",
+                         filename=self.filename)
+        return part
+
     def message(self, delivery, addresses):
-        message = MissionEmail(
-            subject=self.subject, body=self.text, to=addresses, shared=self.mime,
+        """The Django message for one mission: its To, a fixed Message-ID, the PDF."""
+        return MissionEmail(
+            content=self, subject=self.subject, body=self.text, to=addresses,
+            alternatives=[(self.html, "text/html")],
+            attachments=[self.attachment],
             headers={"Message-ID": delivery.message_id, "Auto-Submitted": "auto-generated"},
         )
-        message.attach_alternative(self.html, "text/html")
-        message.attach(self.filename, self.pdf, "application/pdf")
-        return message
 
 
 class MissionEmail(EmailMultiAlternatives):
-    """One mission's message. The MIME body (texts and the encoded PDF) is built and
-    serialised once per run and shared; each message has its own To, Date and Message-ID."""
+    """One mission's message, as EmailMultiAlternatives builds it, built once per run.
 
-    OWN_HEADERS = ("to", "date", "message-id")
+    message() (Django's documented extension point) builds the first message of the run
+    with Django, serialises it once so that its multipart boundaries are fixed, and keeps
+    its headers and parts; each mission's message is then a new email.message.EmailMessage
+    with those headers and parts and its own To, Date and Message-ID. Serialisation is the
+    standard generator's.
+    """
 
-    def __init__(self, *, shared, **kwargs):
+    def __init__(self, *, content, **kwargs):
         super().__init__(**kwargs)
-        self._shared = shared
+        self.content = content
 
     def message(self, *, policy=email.policy.default):
-        if policy not in self._shared:
+        if policy not in self.content.templates:
             template = super().message(policy=policy)
-            # Serialising first fixes the multipart boundary in the template's headers.
-            serialised = template.as_bytes(policy=policy)
-            linesep = policy.linesep.encode()
-            body = serialised.split(linesep * 2, 1)[1]
-            headers = [(k, v) for k, v in template.raw_items() if k.lower() not in self.OWN_HEADERS]
-            self._shared[policy] = (template.get_payload(), headers, body)
-        payload, headers, body = self._shared[policy]
-        msg = PreparedMessage(policy=policy)
-        for name, value in headers:
-            msg[name] = value
-        msg.set_payload(payload)
-        self._set_list_header_if_not_empty(msg, "To", self.to)
-        msg["Date"] = timezone.now()
-        msg["Message-ID"] = self.extra_headers["Message-ID"]
-        self._idna_encode_address_header_domains(msg)
-        msg.serialised_body = body
+            template.as_bytes(policy=policy)  # chooses the boundaries, once
+            self.content.templates[policy] = (template.items(), template.get_payload())
+        headers, parts = self.content.templates[policy]
+        own = {"to": [mailbox(address, policy) for address in self.to],
+               "date": timezone.now(), "message-id": self.extra_headers["Message-ID"]}
+        msg = email.message.EmailMessage(policy=policy)
+        for name, value in headers:  # in the order Django wrote them
+            msg[name] = own.get(name.lower(), value)
+        msg.set_payload(list(parts))
         return msg
 
 
-class PreparedMessage(email.message.EmailMessage):
-    """A message whose body was serialised once for the run: as_bytes() folds only its headers,
-    as the standard generator does, then appends the shared body bytes."""
-
-    serialised_body = None
-
-    def as_bytes(self, unixfrom=False, policy=None):
-        policy = policy or self.policy
-        if self.serialised_body is None or unixfrom:
-            return super().as_bytes(unixfrom=unixfrom, policy=policy)
-        head = b"".join(policy.fold_binary(name, value) for name, value in self.raw_items())
-        return head + policy.linesep.encode() + self.serialised_body
+def mailbox(address, policy):
+    """An addr-spec as a header Address; a non-ASCII domain IDNA-encoded unless the policy
+    allows UTF-8 headers (as Django does: the standard library would RFC 2047-encode it)."""
+    parsed = Address(addr_spec=address)
+    if parsed.domain.isascii() or getattr(policy, "utf8", False):
+        return parsed
+    return Address(username=parsed.username, domain=parsed.domain.encode("idna").decode("ascii"))
 
 
 RETRY_LATER, RETRY_RECIPIENT, FAIL = "retry-later", "retry-recipient", "fail"

@@ -29,7 +29,7 @@ from .message import FAIL, RETRY_LATER, MessageContent, classify_failure
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 3600
-CLAIM_BATCH = 10
+CLAIM_BATCH = 20
 
 
 def deliveries_recover(*, letter=None, stuck_after=None):
@@ -87,7 +87,8 @@ def deliveries_claim(*, letter_id, worker, size=CLAIM_BATCH):
     ).select_related("mission__state").order_by("pk"))
     addresses = {}
     for mission_id, address in MissionAddress.objects.filter(
-            mission_id__in=[d.mission_id for d in won]).values_list("mission_id", "email"):
+            mission_id__in=[d.mission_id for d in won]).order_by().values_list(
+            "mission_id", "email"):
         addresses.setdefault(mission_id, []).append(address)
     return [(d, sorted(addresses.get(d.mission_id, []))) for d in won]
 

@@ -69,10 +69,6 @@ class DistributionSummary:
     def to_send(self):
         return self.counts[Delivery.State.QUEUED] + self.counts[Delivery.State.SENDING]
 
-    @property
-    def complete(self):
-        return self.counts[Delivery.State.SENT] >= self.recipients
-
 
 def distribution_preview(letter):
     """What a distribution would do now, without writing anything (the confirmation page)."""

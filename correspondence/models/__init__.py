@@ -1,6 +1,6 @@
 """The letters, their stored files and their delivery ledger, one module per family of models."""
 
-from .ledger import Delivery, DeliveryQuerySet
+from .ledger import Delivery, DeliveryQuerySet, FollowUp
 from .letters import (
     Enclosure,
     Letter,
@@ -16,7 +16,8 @@ from .letters import (
 from .stored import DatabaseStorage, StoredFile, StoredFileQuerySet, annex_storage
 
 __all__ = [
-    "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure", "Letter", "LetterIsRecord",
-    "LetterQuerySet", "Letterhead", "LockedWithLetterMixin", "PaperSize", "Signatory", "StoredFile",
-    "StoredFileQuerySet", "annex_storage", "annex_upload_to", "letter_is_locked",
+    "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure", "FollowUp", "Letter",
+    "LetterIsRecord", "LetterQuerySet", "Letterhead", "LockedWithLetterMixin", "PaperSize",
+    "Signatory", "StoredFile", "StoredFileQuerySet", "annex_storage", "annex_upload_to",
+    "letter_is_locked",
 ]

@@ -82,3 +82,25 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.letter.slug} → {self.mission}"
+
+
+class FollowUp(models.Model):
+    """The `deliver_letter` task last scheduled for a letter's waiting deliveries.
+
+    Kept so that a worker ending its run asks the task backend (through `django.tasks`)
+    whether that task is still waiting, instead of enqueuing another.
+    """
+
+    letter = models.OneToOneField(
+        Letter, on_delete=models.CASCADE, primary_key=True, related_name="follow_up",
+        verbose_name=_("letter"),
+    )
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    run_after = models.DateTimeField(_("runs after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+
+    def __str__(self):
+        return f"{self.letter_id}: {self.task_id or '-'}"

@@ -242,29 +242,3 @@ def test_seed_pga_letter_reaches_the_193_member_states_once_each_with_the_pdf_as
     assert not {"VAT", "PSE"} & set(codes)  # the letter is to Permanent Representatives only
     assert {pdf_attachment(m) for m in messages} == {(f"{PGA_SLUG}.pdf", download)}
     assert download[:5] == b"%PDF-"
-
-
-def test_prepared_message_bytes_equal_what_the_standard_generator_writes(
-    issued_letter, missions, settings
-):
-    import email.generator
-    import email.policy
-    import io
-
-    from correspondence.distribution.message import MessageContent
-
-    settings.EMAIL_CONFIGURED = True
-    content = MessageContent.for_letter(issued_letter)
-    letter_distribute(letter=issued_letter)
-    first, second = Delivery.objects.select_related("mission__state")[:2]
-
-    messages = [content.message(d, [f"{d.mission.state.code.lower()}@missions.example"])
-                .message(policy=email.policy.SMTP) for d in (first, second)]
-
-    for message in messages:
-        standard = io.BytesIO()
-        email.generator.BytesGenerator(standard, policy=email.policy.SMTP).flatten(message)
-        assert message.as_bytes() == standard.getvalue()
-    assert messages[0]["Message-ID"] != messages[1]["Message-ID"]
-    assert messages[0].as_bytes().split(b"\r\n\r\n", 1)[1] == (
-        messages[1].as_bytes().split(b"\r\n\r\n", 1)[1])
