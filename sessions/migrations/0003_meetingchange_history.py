@@ -1,5 +1,8 @@
 """A meeting change keeps what the meeting was at the time, and a new meeting is a change too.
 
+This migration adds the fields and fills them in; the next makes them required (on
+PostgreSQL a table cannot be altered in the transaction that just wrote its rows).
+
 Existing changes are filled in by walking each meeting's log back from the meeting as it is
 now, undoing one change at a time with the old values the log holds; every existing meeting
 gets the "scheduled" entry (revision 0, dated when the meeting was created) it would have had.
@@ -120,55 +123,4 @@ class Migration(migrations.Migration):
                 ("cancelled", "Cancelled"), ("held", "Held")]),
         ),
         migrations.RunPython(fill_history, forget_scheduled),
-        migrations.AlterField(
-            model_name="meetingchange", name="kind",
-            field=models.CharField(max_length=12, verbose_name="kind of change", choices=[
-                ("scheduled", "Scheduled"), ("moved", "Moved"), ("postponed", "Postponed"),
-                ("cancelled", "Cancelled"), ("rescheduled", "Rescheduled"),
-                ("held", "Marked as held")]),
-        ),
-        migrations.AlterField(
-            model_name="meetingchange", name="number",
-            field=models.PositiveSmallIntegerField(verbose_name="number in the session"),
-        ),
-        migrations.AlterField(
-            model_name="meetingchange", name="title",
-            field=models.CharField(max_length=300, verbose_name="title"),
-        ),
-        migrations.AlterField(
-            model_name="meetingchange", name="starts_at",
-            field=models.DateTimeField(verbose_name="starts"),
-        ),
-        migrations.AlterField(
-            model_name="meetingchange", name="ends_at",
-            field=models.DateTimeField(verbose_name="ends"),
-        ),
-        migrations.AlterField(
-            model_name="meetingchange", name="room",
-            field=models.CharField(max_length=120, verbose_name="room"),
-        ),
-        migrations.AlterField(
-            model_name="meetingchange", name="overflow_room",
-            field=models.CharField(blank=True, max_length=120, verbose_name="overflow room"),
-        ),
-        migrations.AlterField(
-            model_name="meetingchange", name="status",
-            field=models.CharField(max_length=10, verbose_name="status", choices=[
-                ("scheduled", "Scheduled"), ("postponed", "Postponed"),
-                ("cancelled", "Cancelled"), ("held", "Held")]),
-        ),
-        migrations.AddConstraint(
-            model_name="meetingchange",
-            constraint=models.CheckConstraint(
-                condition=models.Q(kind__in=["scheduled", "moved", "postponed", "cancelled",
-                                             "rescheduled", "held"]),
-                name="meetingchange_kind_known"),
-        ),
-        migrations.AddConstraint(
-            model_name="meetingchange",
-            constraint=models.CheckConstraint(
-                condition=models.Q(kind="scheduled", revision=0)
-                | (~models.Q(kind="scheduled") & models.Q(revision__gte=1)),
-                name="meetingchange_scheduled_is_revision_0"),
-        ),
     ]

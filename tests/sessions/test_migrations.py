@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from common.timezones import NEW_YORK
 
 BEFORE = [("ign_sessions", "0002_cache_table")]
-AFTER = [("ign_sessions", "0003_meetingchange_history")]
+AFTER = [("ign_sessions", "0004_meetingchange_history_required")]
 
 
 def migrate(targets):
