@@ -28,7 +28,3 @@ class Cluster(models.Model):
 
     def get_absolute_url(self):
         return reverse("clusters:detail", kwargs={"slug": self.slug})
-
-    @property
-    def roman(self):
-        return ("i", "ii", "iii", "iv", "v")[self.number - 1]

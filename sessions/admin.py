@@ -19,6 +19,7 @@ from .models import (
     Session,
     State,
 )
+from .services import DETAILS, TRACKED, meeting_change, meeting_schedule
 
 
 class CoChairInline(admin.TabularInline):
@@ -27,10 +28,53 @@ class CoChairInline(admin.TabularInline):
     autocomplete_fields = ["person", "state"]
 
 
+# Fields an admin form may save as they are (the many-to-many clusters are saved by the form).
+PLAIN_FIELDS = {f.name for f in Meeting._meta.concrete_fields} - {"id", *TRACKED}
+
+
+def save_meeting(request, meeting, changed_data, *, adding):
+    """Save an admin form's meeting: time, rooms and status through the services, the rest plain.
+
+    ``meeting`` is the form's instance, already holding the edited values. A new meeting is
+    scheduled (and, if the form gave another status, changed to it at once); an edit of the
+    tracked fields is one ``meeting_change`` (one revision, one change record, the form's
+    status reason as its reason if the editor gave one); other edits (title, agenda...)
+    are a plain save.
+    """
+    meeting._history_user = request.user
+    if adding:
+        status, reason = meeting.status, meeting.status_reason
+        scheduled = meeting_schedule(
+            session=meeting.session, number=meeting.number, starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at, room=meeting.room, overflow_room=meeting.overflow_room,
+            **{name: getattr(meeting, name) for name in DETAILS},
+        )
+        # The admin goes on with its own instance (clusters, the log, the redirect).
+        meeting.pk, meeting._state.adding = scheduled.pk, False
+        meeting.refresh_from_db()
+        if status != Meeting.Status.SCHEDULED:
+            meeting_change(meeting=meeting, status=status, reason=reason)
+        return
+    tracked = [name for name in TRACKED if name in changed_data]
+    plain = [name for name in changed_data
+             if name not in TRACKED and name in PLAIN_FIELDS
+             and not (tracked and name == "status_reason")]
+    if tracked:
+        # A reason left as it was explains the old status, not this change (unless the
+        # meeting is called off, which always says why).
+        keeps_reason = "status_reason" in changed_data or meeting.is_called_off
+        meeting_change(meeting=meeting, reason=meeting.status_reason if keeps_reason else "",
+                       **{name: getattr(meeting, name) for name in tracked})
+    if plain:
+        meeting.save(update_fields=[*plain, "updated_at"])
+
+
 class MeetingInline(admin.TabularInline):
     model = Meeting
     extra = 0
     fields = ["number", "starts_at", "ends_at", "room", "status"]
+    # A meeting is postponed or cancelled on its own page, where the reason is asked for.
+    readonly_fields = ["status"]
     show_change_link = True
     ordering = ["number"]
 
@@ -45,6 +89,19 @@ class SessionAdmin(SimpleHistoryAdmin):
     search_fields = ["number", "president__family_name"]
     autocomplete_fields = ["president", "mandate"]
     inlines = [CoChairInline, MeetingInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Meeting:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.save(commit=False)
+        for meeting in formset.deleted_objects:
+            meeting.delete()
+        for meeting, changed_data in formset.changed_objects:
+            save_meeting(request, meeting, changed_data, adding=False)
+        for meeting in formset.new_objects:
+            save_meeting(request, meeting, (), adding=True)
+        formset.save_m2m()
 
 
 @admin.register(Person)
@@ -123,9 +180,12 @@ class MeetingAdmin(SimpleHistoryAdmin):
         (_("Content"), {"fields": ["agenda", "clusters"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        save_meeting(request, obj, form.changed_data, adding=not change)
+
 
 @admin.register(MeetingChange)
 class MeetingChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["meeting", "revision", "changed_at", "reason"]
-    list_select_related = ["meeting"]
+    list_display = ["__str__", "kind", "changed_at", "reason"]
+    list_filter = ["kind"]
     date_hierarchy = "changed_at"

@@ -21,7 +21,7 @@ def meeting_json(meeting):
         "title": meeting.title,
         "kind": meeting.kind,
         "closed": meeting.closed,
-        "status": meeting.status,
+        "status": meeting.effective_status,
         "status_reason": meeting.status_reason,
         "starts_at": meeting.starts_at.astimezone(NEW_YORK).isoformat(),
         "ends_at": meeting.ends_at.astimezone(NEW_YORK).isoformat(),

@@ -1,11 +1,12 @@
 """iCalendar feeds of the meetings, built with the icalendar library.
 
 Every meeting keeps one UID for life (``meeting-<pk>@<host>``) and its SEQUENCE is the
-meeting's revision, raised on every change of time, room or status, so calendar clients
-replace the entry they hold. A cancelled meeting stays in the feed with STATUS:CANCELLED.
-A postponed meeting is published as CANCELLED too (its summary says "Postponed"): it
-will not take place at the time the entry shows, and when it is rescheduled the new
-time arrives with a higher SEQUENCE and STATUS:CONFIRMED.
+meeting's revision, raised by the services (``sessions/services.py``) on every change of
+time, room or status, so calendar clients replace the entry they hold. A cancelled meeting
+stays in the feed with STATUS:CANCELLED. A postponed meeting is published as CANCELLED too
+(its summary says "Postponed"): it will not take place at the time the entry shows, and when
+it is rescheduled the new time arrives with a higher SEQUENCE and STATUS:CONFIRMED. A
+meeting held (its end has passed) stays CONFIRMED, so the bytes do not depend on the clock.
 """
 
 import datetime as dt
@@ -59,7 +60,7 @@ def meeting_event(meeting):
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.revision)
-    event.add("status", ICAL_STATUS[meeting.status])
+    event.add("status", ICAL_STATUS[meeting.effective_status])
     event.add("summary", summary)
     event.add("description", "\n\n".join(description))
     event.add("dtstart", meeting.starts_at.astimezone(NEW_YORK))

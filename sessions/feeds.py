@@ -1,4 +1,4 @@
-"""The Atom feed of meeting changes: what moved, when, and why."""
+"""The Atom feed of meeting changes: what was scheduled, what moved, when, and why."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from common.cache import public_cache
 
-from .changes import describe
+from .changes import announced, describe, headline
 from .models import MeetingChange
 
 
@@ -18,7 +18,8 @@ class MeetingChangesFeed(Feed):
     feed_type = Atom1Feed
     title = gettext_lazy("IGN meetings: changes of time, room and status")
     subtitle = gettext_lazy(
-        "Every change of an IGN meeting's time, room or status, newest first. "
+        "Every IGN meeting scheduled, and every change of its time, room or status, newest "
+        "first. "
         "All times are New York time."
     )
 
@@ -26,25 +27,26 @@ class MeetingChangesFeed(Feed):
         return reverse("sessions:changes")
 
     def items(self):
-        return MeetingChange.objects.select_related("meeting").order_by(
-            "-changed_at", "-pk")[:100]
+        # Each entry is titled from what it recorded, never from the meeting as it is now.
+        return MeetingChange.objects.order_by("-changed_at", "-pk")[:100]
 
     def item_title(self, change):
-        fields = ", ".join(str(label).lower() for label, _old, _new in describe(change))
-        return _("%(meeting)s: %(fields)s changed") % {"meeting": change.meeting,
-                                                       "fields": fields}
+        return headline(change)
 
     def item_description(self, change):
         lines = [
             _("%(label)s: %(old)s → %(new)s") % {"label": label, "old": old, "new": new}
             for label, old, new in describe(change)
+        ] + [
+            _("%(label)s: %(value)s") % {"label": label, "value": value}
+            for label, value in announced(change)
         ]
         if change.reason:
             lines.append(_("Reason: %(reason)s") % {"reason": change.reason})
         return "\n".join(lines)
 
     def item_link(self, change):
-        return f"{change.meeting.get_absolute_url()}#revision-{change.revision}"
+        return change.get_absolute_url()
 
     def item_pubdate(self, change):
         return change.changed_at

@@ -35,7 +35,7 @@ class MeetingFilterForm(forms.Form):
         if self.cleaned_data["cluster"]:
             queryset = queryset.filter(clusters=self.cleaned_data["cluster"])
         if self.cleaned_data["status"]:
-            queryset = queryset.filter(status=self.cleaned_data["status"])
+            queryset = queryset.with_status(self.cleaned_data["status"])
         return queryset
 
     def query_string(self):

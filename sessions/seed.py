@@ -16,7 +16,6 @@ from common.timezones import NEW_YORK
 from .models import (
     CoChairAppointment,
     GADocument,
-    Meeting,
     Mission,
     MissionAddress,
     Person,
@@ -24,6 +23,7 @@ from .models import (
     Session,
     State,
 )
+from .services import meeting_schedule
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -120,7 +120,12 @@ def _person(honorific, given, family, title="", state=None):
 
 @transaction.atomic
 def load_session_71():
-    """The 71st session: its President, Co-Chairs, mandate and first two meetings."""
+    """The 71st session: its President, Co-Chairs, mandate and first two meetings.
+
+    The meetings are put on the schedule by ``meeting_schedule``, as the Secretariat would,
+    so each has its "scheduled" entry in the change log; a meeting already there (perhaps
+    moved since) is left alone.
+    """
     load_reference()
     romania = State.objects.get(code="ROU")
     tunisia = State.objects.get(code="TUN")
@@ -148,12 +153,13 @@ def load_session_71():
         })
     chamber = Room.objects.get(name="Trusteeship Council Chamber")
     clusters = list(Cluster.objects.all())
+    existing = set(session.meetings.values_list("number", flat=True))
     for number, day in [(1, 6), (2, 7)]:
-        meeting, created = Meeting.objects.get_or_create(session=session, number=number, defaults={
-            "starts_at": dt.datetime(2017, 2, day, 10, 0, tzinfo=NEW_YORK),
-            "ends_at": dt.datetime(2017, 2, day, 13, 0, tzinfo=NEW_YORK),
-            "room": chamber, "agenda": FIRST_MEETINGS_AGENDA,
-        })
-        if created:
-            meeting.clusters.set(clusters)
+        if number not in existing:
+            meeting_schedule(
+                session=session, number=number,
+                starts_at=dt.datetime(2017, 2, day, 10, 0, tzinfo=NEW_YORK),
+                ends_at=dt.datetime(2017, 2, day, 13, 0, tzinfo=NEW_YORK),
+                room=chamber, agenda=FIRST_MEETINGS_AGENDA, clusters=clusters,
+            )
     return session

@@ -5,7 +5,7 @@ from django.views.generic import DetailView, ListView
 
 from common.cache import public_cache
 
-from .changes import describe
+from .changes import announced, describe
 from .models import Meeting, MeetingChange, Session
 from .schedule import MeetingFilterForm, group_by_month, schedule_order
 
@@ -46,7 +46,7 @@ class MeetingDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             letters=self.object.letters.public(),
-            changes=[(c, describe(c)) for c in self.object.changes.all()],
+            changes=[(c, describe(c), announced(c)) for c in self.object.changes.all()],
             **kwargs,
         )
 
@@ -72,16 +72,19 @@ class SessionDetailView(DetailView):
 
 @method_decorator(public_cache, name="dispatch")
 class ChangeListView(ListView):
-    """Every change of a meeting's time, room or status, newest first."""
+    """Every meeting scheduled and every change of its time, room or status, newest first.
+
+    Each entry is shown as the meeting was then (its snapshot), so it needs no meeting row.
+    """
 
     template_name = "sessions/change_list.html"
     context_object_name = "changes"
     paginate_by = 50
 
     def get_queryset(self):
-        return MeetingChange.objects.select_related("meeting").order_by("-changed_at", "-pk")
+        return MeetingChange.objects.order_by("-changed_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["described"] = [(c, describe(c)) for c in context["changes"]]
+        context["described"] = [(c, describe(c), announced(c)) for c in context["changes"]]
         return context

@@ -68,19 +68,23 @@ def make_room(**overrides):
 
 
 def make_meeting(**overrides):
+    """A meeting put on the schedule by the services, then postponed or cancelled if asked."""
+    from sessions.services import meeting_change, meeting_schedule
+
     session = overrides.pop("session", None) or make_session()
     starts_at = overrides.pop(
         "starts_at", dt.datetime(2017, 2, 6, 10, 0, tzinfo=NEW_YORK)
     )
-    fields = {
-        "session": session,
-        "number": overrides.pop("number", None) or next(_seq),
-        "starts_at": starts_at,
-        "ends_at": overrides.pop("ends_at", starts_at + dt.timedelta(hours=3)),
-        "room": overrides.pop("room", None) or make_room(),
-    }
-    fields.update(overrides)
-    return Meeting.objects.create(**fields)
+    status = overrides.pop("status", Meeting.Status.SCHEDULED)
+    reason = overrides.pop("status_reason", "")
+    meeting = meeting_schedule(
+        session=session, number=overrides.pop("number", None) or next(_seq),
+        starts_at=starts_at, ends_at=overrides.pop("ends_at", starts_at + dt.timedelta(hours=3)),
+        room=overrides.pop("room", None) or make_room(), **overrides,
+    )
+    if status != Meeting.Status.SCHEDULED:
+        meeting_change(meeting=meeting, status=status, reason=reason)
+    return meeting
 
 
 def make_cochair(**overrides):

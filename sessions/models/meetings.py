@@ -1,7 +1,11 @@
-"""IGN meetings, and the record of every change of their time, room or status."""
+"""IGN meetings, and the record of every change of their time, room or status.
+
+The changes themselves are made by the services in ``sessions/services.py``: ``save()`` is
+plain, so a meeting saved here changes no revision and records nothing.
+"""
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +17,23 @@ from common.timezones import NEW_YORK
 from .sessions import Room, Session
 
 
+def meeting_label(number, starts_at):
+    """"IGN meeting 2, 7 February 2017": a meeting by its number and its day in New York."""
+    local = timezone.localtime(starts_at, NEW_YORK)
+    return _("IGN meeting %(number)s, %(date)s") % {"number": number,
+                                                    "date": f"{local:%-d %B %Y}"}
+
+
 class MeetingQuerySet(models.QuerySet):
+    def with_status(self, status, now=None):
+        """The meetings whose status, as delegations read it, is `status` (see effective_status)."""
+        ended = Q(status=Meeting.Status.SCHEDULED, ends_at__lt=now or timezone.now())
+        if status == Meeting.Status.HELD:
+            return self.filter(Q(status=status) | ended)
+        if status == Meeting.Status.SCHEDULED:
+            return self.filter(status=status).exclude(ended)
+        return self.filter(status=status)
+
     def upcoming(self, now=None):
         return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
 
@@ -65,7 +85,7 @@ class Meeting(models.Model):
     clusters = models.ManyToManyField(
         "clusters.Cluster", blank=True, related_name="meetings", verbose_name=_("clusters")
     )
-    # Raised on every change of time, room or status (iCalendar SEQUENCE).
+    # Raised by the services on every change of time, room or status (iCalendar SEQUENCE).
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
@@ -110,33 +130,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        local = timezone.localtime(self.starts_at, NEW_YORK)
-        return _("IGN meeting %(number)s, %(date)s") % {
-            "number": self.number, "date": f"{local:%-d %B %Y}"}
-
-    def save(self, *args, **kwargs):
-        """Save; a change of time, room or status raises the revision and is recorded."""
-        with transaction.atomic():
-            old = None
-            if self.pk:
-                old = (
-                    type(self).objects.select_for_update()
-                    .filter(pk=self.pk).values(*self.TRACKED_FIELDS, "revision").first()
-                )
-            changes = {}
-            if old:
-                changes = {
-                    f: [_tracked_repr(f, old[f]), _tracked_repr(f, getattr(self, f))]
-                    for f in self.TRACKED_FIELDS
-                    if old[f] != getattr(self, f)
-                }
-                self.revision = old["revision"] + (1 if changes else 0)
-            super().save(*args, **kwargs)
-            if changes:
-                MeetingChange.objects.create(
-                    meeting=self, revision=self.revision, changes=changes,
-                    reason=self.status_reason,
-                )
+        return meeting_label(self.number, self.starts_at)
 
     def get_absolute_url(self):
         return reverse("sessions:meeting", kwargs={"pk": self.pk})
@@ -173,29 +167,55 @@ class Meeting(models.Model):
     def is_called_off(self):
         return self.status in (self.Status.POSTPONED, self.Status.CANCELLED)
 
+    @property
+    def effective_status(self):
+        """The status as delegations read it: a scheduled meeting whose end has passed was held.
 
-def _tracked_repr(field, value):
-    """A tracked value as people read it: a room's name, a time in New York, a status label."""
-    if value is None:
-        return ""
-    if field in ("room_id", "overflow_room_id"):
-        return Room.objects.filter(pk=value).values_list("name", flat=True).first() or ""
-    if field == "status":
-        return str(Meeting.Status(value).label)
-    return timezone.localtime(value, NEW_YORK).isoformat()
+        Derived from the clock rather than stored by a job, so it is right the moment the
+        meeting ends; pages, calendars, feeds and the API show this, never ``status``.
+        """
+        if self.status == self.Status.SCHEDULED and self.ends_at < timezone.now():
+            return self.Status.HELD
+        return self.Status(self.status)
+
+    def get_effective_status_display(self):
+        return self.effective_status.label
 
 
 class MeetingChange(models.Model):
-    """One change of a meeting's time, room or status, as delegations must learn of it."""
+    """One entry of a meeting's history: scheduled, moved, postponed, cancelled, restored.
+
+    Besides what changed, the entry keeps what the meeting was once the change was made
+    (its title, number, times, rooms and status), so the log reads as history: an entry is
+    titled with the date the meeting had then, not the date it has now.
+    """
+
+    class Kind(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        MOVED = "moved", _("Moved")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        HELD = "held", _("Marked as held")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="changes", verbose_name=_("meeting")
     )
     revision = models.PositiveIntegerField(_("revision"))
+    kind = models.CharField(_("kind of change"), max_length=12, choices=Kind)
     changed_at = models.DateTimeField(_("changed"), default=timezone.now, db_index=True)
-    # {"starts_at": [old, new], ...}: times as ISO 8601 in New York time, rooms by name.
-    changes = models.JSONField(_("changes"))
+    # {"starts_at": [old, new], ...}: times as ISO 8601 in New York time, rooms by name;
+    # empty when the meeting is scheduled.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The meeting as it was once this change was made.
+    number = models.PositiveSmallIntegerField(_("number in the session"))
+    title = models.CharField(_("title"), max_length=300)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    room = models.CharField(_("room"), max_length=120)
+    overflow_room = models.CharField(_("overflow room"), max_length=120, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Meeting.Status)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
@@ -205,8 +225,27 @@ class MeetingChange(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "revision"], name="meetingchange_one_per_revision"
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[
+                    "scheduled", "moved", "postponed", "cancelled", "rescheduled", "held"]),
+                name="meetingchange_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="scheduled", revision=0) | (~Q(kind="scheduled") & Q(
+                    revision__gte=1)),
+                name="meetingchange_scheduled_is_revision_0",
+            ),
         ]
 
     def __str__(self):
         return _("%(meeting)s, revision %(revision)s") % {
-            "meeting": self.meeting, "revision": self.revision}
+            "meeting": self.meeting_label, "revision": self.revision}
+
+    def get_absolute_url(self):
+        return reverse("sessions:meeting", kwargs={"pk": self.meeting_id}) + (
+            f"#revision-{self.revision}")
+
+    @property
+    def meeting_label(self):
+        """The meeting as it was then: "IGN meeting 2, 7 February 2017"."""
+        return meeting_label(self.number, self.starts_at)

@@ -24,12 +24,12 @@ def portal(transactional_db, request):
     from django.test.utils import modify_settings
 
     from sessions.models import Meeting, Room
+    from sessions.services import meeting_change
 
     request.getfixturevalue("letters_71")
     moved = Meeting.objects.get(session__number=71, number=2)
-    moved.overflow_room = Room.objects.get(name="Conference Room 4")
-    moved.status, moved.status_reason = Meeting.Status.POSTPONED, "At the request of the Co-Chairs"
-    moved.save()
+    meeting_change(meeting=moved, overflow_room=Room.objects.get(name="Conference Room 4"),
+                   status=Meeting.Status.POSTPONED, reason="At the request of the Co-Chairs")
     cache.clear()
     shared = {c.alias: c for c in connections.all()
               if c.vendor == "sqlite" and c.is_in_memory_db()}

@@ -7,6 +7,7 @@ import feedparser
 import pytest
 
 from sessions.models import Meeting
+from sessions.services import meeting_postpone, meeting_reschedule
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -14,11 +15,9 @@ UTC = dt.UTC
 
 def test_changes_feed_publishes_each_change_newest_first(client, seeded):
     first, second = Meeting.objects.filter(session__number=71).order_by("number")
-    first.starts_at = dt.datetime(2017, 2, 6, 19, tzinfo=UTC)
-    first.ends_at = dt.datetime(2017, 2, 6, 22, tzinfo=UTC)
-    first.save()
-    second.status, second.status_reason = Meeting.Status.POSTPONED, "Consultations continue"
-    second.save()
+    meeting_reschedule(meeting=first, starts_at=dt.datetime(2017, 2, 6, 19, tzinfo=UTC),
+                       ends_at=dt.datetime(2017, 2, 6, 22, tzinfo=UTC))
+    meeting_postpone(meeting=second, reason="Consultations continue")
 
     response = client.get("/meetings/changes/feed/")
     feed = feedparser.parse(response.content)
@@ -28,6 +27,9 @@ def test_changes_feed_publishes_each_change_newest_first(client, seeded):
     assert [e.title for e in feed.entries] == [
         "IGN meeting 2, 7 February 2017: status changed",
         "IGN meeting 1, 6 February 2017: start, end changed",
+        # Put on the schedule by the seed, before either change.
+        "IGN meeting 2, 7 February 2017: scheduled",
+        "IGN meeting 1, 6 February 2017: scheduled",
     ]
     assert "Status: Scheduled → Postponed" in feed.entries[0].summary
     assert "Reason: Consultations continue" in feed.entries[0].summary

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sessions.models import Meeting, Room
+from sessions.services import meeting_reschedule
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,7 @@ def test_main_pages_are_valid_html(client, letters_71, tmp_path):
             pytest.fail("Java is missing: the HTML checker cannot run in CI.")
         pytest.skip("Java is missing: the HTML checker needs it.")
     moved = Meeting.objects.get(session__number=71, number=2)
-    moved.room = Room.objects.get(name="General Assembly Hall")
-    moved.save()
+    meeting_reschedule(meeting=moved, room=Room.objects.get(name="General Assembly Hall"))
     pages = {
         "home": "/", "meetings": "/meetings/", "meetings-400": "/meetings/?status=maybe",
         "meeting": f"/meetings/{moved.pk}/", "changes": "/meetings/changes/",

@@ -37,8 +37,10 @@ def grow_to(session, meetings, letters):
         Meeting.clusters.through(meeting=m, cluster=get_cluster(1 + m.number % 5)) for m in rows
     ])
     MeetingChange.objects.bulk_create([
-        MeetingChange(meeting=m, revision=1, changes={"status": ["Scheduled", "Cancelled"]},
-                      reason="Test") for m in rows
+        MeetingChange(meeting=m, revision=1, kind="cancelled", reason="Test",
+                      changes={"status": ["Scheduled", "Cancelled"]}, number=m.number,
+                      title=m.title, starts_at=m.starts_at, ends_at=m.ends_at, room=room.name,
+                      overflow_room=overflow.name, status="cancelled") for m in rows
     ])
     for i in range(letters):
         make_issued_letter(session=session, date=dt.date(2017, 1, 1) + dt.timedelta(days=i),

@@ -109,6 +109,73 @@ def test_meeting_moved_in_admin_raises_revision_and_keeps_history(admin_client, 
     assert "At the request of the Co-Chairs" in admin_client.get(history).text
 
 
+def test_meeting_agenda_edited_in_admin_is_a_plain_save(admin_client, seeded):
+    meeting = seeded.meetings.get(number=1)
+
+    response = post_meeting(admin_client, meeting, agenda="A new agenda")
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.agenda, meeting.revision, meeting.changes.count()) == ("A new agenda", 0, 1)
+
+
+def test_meeting_added_in_admin_is_scheduled_and_logged(admin_client, seeded):
+    meeting = seeded.meetings.get(number=1)
+    data = meeting_form_data(meeting, number=3, starts_at_0="2017-03-01", ends_at_0="2017-03-01",
+                             status="postponed", status_reason="Awaiting the Co-Chairs")
+
+    response = admin_client.post(reverse("admin:ign_sessions_meeting_add"), data)
+
+    assert response.status_code == 302
+    added = seeded.meetings.get(number=3)
+    assert (added.status, added.revision, added.clusters.count()) == ("postponed", 1, 5)
+    assert list(added.changes.order_by("revision").values_list("kind", "reason")) == [
+        ("scheduled", ""), ("postponed", "Awaiting the Co-Chairs")]
+
+
+def session_form_data(session, meetings, **meeting_overrides):
+    data = {
+        "number": session.number, "opens_on": "2016-09-13", "closes_on": "2017-09-11",
+        "president": session.president_id, "mandate": session.mandate_id,
+        "co_chairs-TOTAL_FORMS": 0, "co_chairs-INITIAL_FORMS": 0,
+        "meetings-TOTAL_FORMS": len(meetings), "meetings-INITIAL_FORMS": len(meetings),
+    }
+    for i, meeting in enumerate(meetings):
+        data.update({
+            f"meetings-{i}-id": meeting.pk, f"meetings-{i}-session": session.pk,
+            f"meetings-{i}-number": meeting.number,
+            f"meetings-{i}-starts_at_0": meeting.local_start.strftime("%Y-%m-%d"),
+            f"meetings-{i}-starts_at_1": meeting.local_start.strftime("%H:%M:%S"),
+            f"meetings-{i}-ends_at_0": meeting.local_end.strftime("%Y-%m-%d"),
+            f"meetings-{i}-ends_at_1": meeting.local_end.strftime("%H:%M:%S"),
+            f"meetings-{i}-room": meeting.room_id,
+        })
+    data.update(meeting_overrides)
+    return data
+
+
+def test_meeting_moved_in_the_session_inline_goes_through_the_services(admin_client, seeded):
+    meetings = list(seeded.meetings.order_by("number"))
+    url = reverse("admin:ign_sessions_session_change", args=[seeded.pk])
+    co_chairs = {"co_chairs-TOTAL_FORMS": 2, "co_chairs-INITIAL_FORMS": 2}
+    for i, c in enumerate(seeded.co_chairs.all()):
+        co_chairs.update({
+            f"co_chairs-{i}-id": c.pk, f"co_chairs-{i}-session": seeded.pk,
+            f"co_chairs-{i}-person": c.person_id, f"co_chairs-{i}-state": c.state_id,
+            f"co_chairs-{i}-appointed_on": "2016-10-26", f"co_chairs-{i}-order": c.order,
+        })
+
+    response = admin_client.post(url, {**session_form_data(
+        seeded, meetings, **{"meetings-1-starts_at_1": "15:00:00",
+                             "meetings-1-ends_at_1": "18:00:00"}), **co_chairs})
+
+    assert response.status_code == 302
+    first, second = seeded.meetings.order_by("number")
+    assert (first.revision, second.revision) == (0, 1)
+    assert second.local_start.time() == dt.time(15, 0)
+    assert second.changes.get(revision=1).kind == "moved"
+
+
 def test_same_person_twice_in_session_inline_refused(admin_client, seeded):
     co_chairs = list(seeded.co_chairs.all())
     url = reverse("admin:ign_sessions_session_change", args=[seeded.pk])

@@ -6,6 +6,7 @@ import pytest
 from icalendar import Calendar
 
 from sessions.models import Meeting, Room
+from sessions.services import meeting_cancel, meeting_postpone, meeting_reschedule
 from tests.factories import get_cluster
 from tests.portal.fixtures import portal_meeting
 
@@ -41,10 +42,10 @@ def test_calendar_shows_6_february_2017_at_15_utc_in_trusteeship_council_chamber
 def test_moving_a_meeting_raises_sequence_and_keeps_uid(client, seeded):
     meeting = Meeting.objects.get(session__number=71, number=1)
     uid = f"meeting-{meeting.pk}@127.0.0.1"
-    meeting.starts_at = dt.datetime(2017, 2, 6, 15, 0, tzinfo=UTC) + dt.timedelta(hours=5)
-    meeting.ends_at = meeting.starts_at + dt.timedelta(hours=3)
-    meeting.overflow_room = Room.objects.get(name="Conference Room 4")
-    meeting.save()
+    starts_at = dt.datetime(2017, 2, 6, 15, 0, tzinfo=UTC) + dt.timedelta(hours=5)
+    meeting_reschedule(meeting=meeting, starts_at=starts_at,
+                       ends_at=starts_at + dt.timedelta(hours=3),
+                       overflow_room=Room.objects.get(name="Conference Room 4"))
 
     _, by_uid = events(client.get("/meetings/calendar.ics"))
 
@@ -57,10 +58,8 @@ def test_moving_a_meeting_raises_sequence_and_keeps_uid(client, seeded):
 
 def test_cancelled_and_postponed_meetings_stay_in_the_feed_as_cancelled(client, seeded):
     first, second = Meeting.objects.filter(session__number=71).order_by("number")
-    first.status, first.status_reason = Meeting.Status.CANCELLED, "Hall unavailable"
-    first.save()
-    second.status, second.status_reason = Meeting.Status.POSTPONED, "Consultations continue"
-    second.save()
+    meeting_cancel(meeting=first, reason="Hall unavailable")
+    meeting_postpone(meeting=second, reason="Consultations continue")
 
     _, by_uid = events(client.get("/meetings/calendar.ics"))
 
@@ -70,6 +69,21 @@ def test_cancelled_and_postponed_meetings_stay_in_the_feed_as_cancelled(client, 
     assert str(one["SUMMARY"]).startswith("CANCELLED: IGN meeting 1")
     assert str(two["SUMMARY"]).startswith("POSTPONED: IGN meeting 2")
     assert "Hall unavailable" in str(one["DESCRIPTION"])
+
+
+def test_postponed_meeting_rescheduled_is_confirmed_again_with_a_higher_sequence(client, seeded):
+    meeting = Meeting.objects.get(session__number=71, number=2)
+    meeting_postpone(meeting=meeting, reason="Consultations continue")
+    starts_at = dt.datetime(2017, 3, 9, 15, 0, tzinfo=UTC)
+
+    meeting_reschedule(meeting=meeting, starts_at=starts_at,
+                       ends_at=starts_at + dt.timedelta(hours=3))
+
+    _, by_uid = events(client.get("/meetings/calendar.ics"))
+    event = by_uid[f"meeting-{meeting.pk}@127.0.0.1"]
+    assert (str(event["STATUS"]), event["SEQUENCE"]) == ("CONFIRMED", 2)
+    assert event.decoded("DTSTART").astimezone(UTC) == starts_at
+    assert not str(event["SUMMARY"]).startswith("POSTPONED")
 
 
 def test_summer_meeting_is_in_daylight_time(client, db):
@@ -106,8 +120,7 @@ def test_conditional_get_answers_304_with_etag_and_last_modified(client, seeded)
 def test_conditional_get_after_a_change_answers_200(client, seeded):
     first = client.get("/meetings/calendar.ics")
     meeting = Meeting.objects.get(session__number=71, number=2)
-    meeting.room = Room.objects.get(name="General Assembly Hall")
-    meeting.save()
+    meeting_reschedule(meeting=meeting, room=Room.objects.get(name="General Assembly Hall"))
 
     again = client.get("/meetings/calendar.ics", headers={"If-None-Match": first["ETag"]})
 

@@ -27,7 +27,7 @@ def test_meetings_list_shows_date_time_with_zone_room_and_status(client, seeded)
     text = text_of(response)
     assert response.status_code == 200
     assert ("Monday, 6 February 2017, 10:00 New York time (EST) IGN meeting 1 : "
-            "Informal meeting of the plenary Trusteeship Council Chamber Scheduled") in text
+            "Informal meeting of the plenary Trusteeship Council Chamber Held") in text
     assert "Tuesday, 7 February 2017, 10:00 New York time (EST)" in text
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from sessions.models import Meeting, Room
+from sessions.services import meeting_cancel, meeting_reschedule
 from tests.factories import get_cluster, make_session, text_of
 from tests.portal.fixtures import portal_meeting
 
@@ -35,8 +36,7 @@ def test_meetings_list_upcoming_first_then_past_by_month(client, seeded):
 
 def test_meetings_list_keeps_cancelled_meeting_with_its_reason(client, seeded):
     meeting = Meeting.objects.get(session__number=71, number=2)
-    meeting.status, meeting.status_reason = Meeting.Status.CANCELLED, "The Chamber is unavailable"
-    meeting.save()
+    meeting_cancel(meeting=meeting, reason="The Chamber is unavailable")
 
     text = text_of(client.get("/meetings/"))
 
@@ -84,8 +84,7 @@ def test_meetings_list_paginates_past_50_keeping_filters(client, seeded):
 
 def test_meeting_page_shows_letters_history_and_calendar_link(client, letters_71):
     meeting = Meeting.objects.get(session__number=71, number=1)
-    meeting.room = Room.objects.get(name="General Assembly Hall")
-    meeting.save()
+    meeting_reschedule(meeting=meeting, room=Room.objects.get(name="General Assembly Hall"))
 
     response = client.get(f"/meetings/{meeting.pk}/")
 
@@ -99,11 +98,9 @@ def test_meeting_page_shows_letters_history_and_calendar_link(client, letters_71
 
 def test_changes_page_lists_newest_first_with_times_in_new_york(client, seeded):
     first, second = Meeting.objects.filter(session__number=71).order_by("number")
-    first.starts_at = dt.datetime(2017, 2, 6, 20, tzinfo=UTC)
-    first.ends_at = dt.datetime(2017, 2, 6, 23, tzinfo=UTC)
-    first.save()
-    second.status, second.status_reason = Meeting.Status.CANCELLED, "No interpretation"
-    second.save()
+    meeting_reschedule(meeting=first, starts_at=dt.datetime(2017, 2, 6, 20, tzinfo=UTC),
+                       ends_at=dt.datetime(2017, 2, 6, 23, tzinfo=UTC))
+    meeting_cancel(meeting=second, reason="No interpretation")
 
     text = text_of(client.get("/meetings/changes/"))
 
