@@ -6,8 +6,7 @@ import pytest
 
 from common.cache import bump_version
 from sessions.models import Meeting, MeetingChange
-from tests.factories import get_cluster, make_room
-from tests.portal.factories import make_issued_letter
+from tests.factories import PLACEHOLDER_PDF, get_cluster, make_issued_letter, make_room
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -42,7 +41,7 @@ def grow_to(session, meetings, letters):
     ])
     for i in range(letters):
         make_issued_letter(session=session, date=dt.date(2017, 1, 1) + dt.timedelta(days=i),
-                           meetings=rows[i:i + 2], clusters=[get_cluster(2)])
+                           meetings=rows[i:i + 2], clusters=[get_cluster(2)], pdf=PLACEHOLDER_PDF)
     bump_version()
 
 

@@ -6,8 +6,7 @@ import pytest
 from icalendar import Calendar
 
 from sessions.models import Meeting, Room
-from tests.factories import get_cluster
-from tests.portal.fixtures import portal_meeting
+from tests.factories import get_cluster, portal_meeting
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC

@@ -6,8 +6,7 @@ import re
 import pytest
 
 from sessions.models import Meeting, Room
-from tests.factories import get_cluster, make_session, text_of
-from tests.portal.fixtures import portal_meeting
+from tests.factories import get_cluster, make_session, portal_meeting, text_of
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
