@@ -14,7 +14,6 @@ import os
 import shutil
 
 import pytest
-from django.contrib.auth import get_user_model
 
 # Database states kept across tests, outermost first: each builds on the one before it.
 SNAPSHOTS = ("seeded", "letters_71")
@@ -191,7 +190,9 @@ def letters_71(seeded):
 
 @pytest.fixture
 def superuser(db):
-    return get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-123456")
+    from tests.factories import make_user
+
+    return make_user("admin", email="admin@example.org", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import re
 from unittest import mock
@@ -27,6 +28,25 @@ PLACEHOLDER_PDF = b"%PDF-1.7 test letter\n%%EOF\n"
 def _code():
     n = next(_seq)
     return "Z" + chr(65 + (n // 26) % 26) + chr(65 + n % 26)
+
+
+PASSWORD = "pw-123456"
+
+
+@functools.cache
+def password_hash():
+    """PASSWORD hashed once per test process by the production hasher (a second per hash)."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
+def make_user(username, **fields):
+    """A user whose password is PASSWORD."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create(username=username, password=password_hash(),
+                                           **fields)
 
 
 def make_state(**overrides):
