@@ -1,6 +1,7 @@
 """Fixtures shared by every test.
 
-The seed (`seeded`) and the 71st session's letters (`letters_71`) are built once per test
+The seed (`seeded`), and the states built on it (the 71st session's letters, `letters_71`;
+the session grown to many rows, `grown`, one state per parameter), are built once per test
 session, not once per test: the first database test that asks for them builds them inside a
 transaction that stays open, and each such test then runs, as every database test does, in a
 savepoint rolled back at its end, so it starts from the same rows. A database test that asks
@@ -15,8 +16,9 @@ import shutil
 
 import pytest
 
-# Database states kept across tests, outermost first: each builds on the one before it.
-SNAPSHOTS = ("seeded", "letters_71")
+# Database states kept across tests: the seed, and states built on it (each a fixture,
+# some parametrized: one state per parameter).
+ON_THE_SEED = ("letters_71", "grown")
 TRANSACTIONAL_FIXTURES = ("transactional_db", "live_server", "django_db_reset_sequences")
 DATABASE_FIXTURES = ("db", *TRANSACTIONAL_FIXTURES)
 
@@ -33,29 +35,27 @@ def _database_use(item):
 
 
 def _snapshots_wanted(item):
-    """The kept states a non-transactional database test starts from (a prefix of SNAPSHOTS)."""
+    """The kept states a non-transactional database test starts from, outermost first:
+    (fixture name, parameter) pairs."""
     uses_db, transactional = _database_use(item)
-    if not uses_db or transactional:
-        return ()
     names = item.fixturenames
-    wanted = []
-    for name in SNAPSHOTS:
-        if name not in names:
-            break
-        wanted.append(name)
-    return tuple(wanted)
+    if not uses_db or transactional or "seeded" not in names:
+        return ()
+    params = item.callspec.params if hasattr(item, "callspec") else {}
+    return (("seeded", None), *((name, params.get(name)) for name in ON_THE_SEED
+                                if name in names))
 
 
 class Snapshots:
     """The kept states: one open atomic block per level, on the default database."""
 
     def __init__(self):
-        self.levels = []  # [(name, atomic, value)]
+        self.levels = []  # [((name, param), atomic, value)]
         self.blocker = None  # pytest-django's database blocker, once the test database exists
 
-    def value(self, name):
+    def value(self, name, param=None):
         for level, _atomic, value in self.levels:
-            if level == name:
+            if level == (name, param):
                 return value
         return None
 
@@ -65,8 +65,8 @@ class Snapshots:
             return
         with self.blocker.unblock():
             self._check()
-            while self.levels and (len(self.levels) > len(wanted)
-                                   or self.levels[-1][0] != wanted[len(self.levels) - 1]):
+            while self.levels and [k for k, _a, _v in self.levels] != list(
+                    wanted[:len(self.levels)]):
                 self._close()
             while len(self.levels) < len(wanted):
                 self._open(wanted[len(self.levels)])
@@ -84,18 +84,19 @@ class Snapshots:
         if connection.atomic_blocks != ours:
             raise RuntimeError("A test left the kept database states in a broken transaction.")
 
-    def _open(self, name):
+    def _open(self, key):
         from django.db import transaction
 
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            value = BUILDERS[name](*[value for _n, _a, value in self.levels])
+            name, param = key
+            value = BUILDERS[name](*[value for _k, _a, value in self.levels[:1]], param)
         except BaseException:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             raise
-        self.levels.append((name, atomic, value))
+        self.levels.append((key, atomic, value))
 
     def _close(self):
         from django.db import transaction
@@ -105,13 +106,13 @@ class Snapshots:
         atomic.__exit__(None, None, None)
 
 
-def build_seed():
+def build_seed(_param=None):
     from portal.seed import load_ign71
 
     return load_ign71().pk
 
 
-def build_letters_71(session_pk):
+def build_letters_71(session_pk, _param=None):
     """Two issued letters of the 71st session announcing its first meetings, and a draft."""
     from clusters.models import Cluster
     from sessions.models import Session
@@ -134,7 +135,15 @@ def build_letters_71(session_pk):
     return cover.pk, earlier.pk, draft.pk
 
 
-BUILDERS = {"seeded": build_seed, "letters_71": build_letters_71}
+def build_grown(session_pk, size):
+    from sessions.models import Session
+    from tests.factories import grow_session
+
+    grow_session(Session.objects.get(pk=session_pk), meetings=size, letters=min(size, 60))
+    return size
+
+
+BUILDERS = {"seeded": build_seed, "letters_71": build_letters_71, "grown": build_grown}
 _snapshots = Snapshots()
 
 
@@ -146,7 +155,7 @@ def pytest_collection_modifyitems(items):
     def key(item):
         uses_db, transactional = _database_use(item)
         group = 1 if transactional else 0 if uses_db else 2
-        return group, len(_snapshots_wanted(item))
+        return group, tuple(f"{name}:{param}" for name, param in _snapshots_wanted(item))
 
     items.sort(key=key)
 
@@ -186,6 +195,12 @@ def letters_71(seeded):
 
     kept = _snapshots.value("letters_71") or build_letters_71(seeded.pk)
     return tuple(Letter.objects.get(pk=pk) for pk in kept)
+
+
+@pytest.fixture
+def grown(seeded, request):
+    """The 71st session grown to `request.param` meetings and up to 60 issued letters."""
+    return _snapshots.value("grown", request.param) or build_grown(seeded.pk, request.param)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from common.timezones import NEW_YORK
 from sessions.models import (
     CoChairAppointment,
     Meeting,
+    MeetingChange,
     Mission,
     MissionAddress,
     Person,
@@ -178,6 +179,31 @@ def make_issued_letter(*, clusters=(), meetings=(), recipients=None, issued_at=N
                  mock.patch("correspondence.services.render_letter_pdf", lambda letter: pdf))
     with rendering:
         return letter_issue(letter=letter, by=None, at=at)
+
+
+def grow_session(session, *, meetings, letters):
+    """Add `meetings` meetings (each in a cluster, each with a change) and `letters` issued
+    letters (with placeholder PDFs) to the session, in bulk where the ORM allows it."""
+    from common.cache import bump_version
+
+    room, overflow = make_room(name="Queries room A"), make_room(name="Queries room B")
+    start = dt.datetime(2017, 2, 8, 15, tzinfo=dt.UTC)
+    rows = Meeting.objects.bulk_create([
+        Meeting(session=session, number=10 + i, starts_at=start + dt.timedelta(hours=6 * i),
+                ends_at=start + dt.timedelta(hours=6 * i + 3), room=room, overflow_room=overflow)
+        for i in range(meetings)
+    ])
+    Meeting.clusters.through.objects.bulk_create([
+        Meeting.clusters.through(meeting=m, cluster=get_cluster(1 + m.number % 5)) for m in rows
+    ])
+    MeetingChange.objects.bulk_create([
+        MeetingChange(meeting=m, revision=1, changes={"status": ["Scheduled", "Cancelled"]},
+                      reason="Test") for m in rows
+    ])
+    for i in range(letters):
+        make_issued_letter(session=session, date=dt.date(2017, 1, 1) + dt.timedelta(days=i),
+                           meetings=rows[i:i + 2], clusters=[get_cluster(2)], pdf=PLACEHOLDER_PDF)
+    bump_version()
 
 
 _rooms = itertools.count(1)
