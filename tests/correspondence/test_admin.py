@@ -2,14 +2,13 @@
 
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from correspondence.models import Enclosure, Letter
 from correspondence.services import letter_issue
-from tests.factories import make_letter
+from tests.factories import make_letter, make_user
 
 from .pdftools import blank_pdf, pdf_text
 
@@ -21,8 +20,7 @@ def change_url(letter):
 
 
 def staff_client(client, *codenames):
-    user = get_user_model().objects.create_user("editor", "e@example.org", "pw-123456",
-                                                is_staff=True)
+    user = make_user("editor", email="e@example.org", is_staff=True)
     user.user_permissions.set(Permission.objects.filter(
         content_type__app_label="correspondence", codename__in=codenames))
     client.force_login(user)

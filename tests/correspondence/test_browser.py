@@ -5,25 +5,18 @@ import pytest
 from correspondence.models import Letter
 from correspondence.seed import CO_CHAIRS_SLUG, PGA_SLUG
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def letters(transactional_db):
+def letters(portal):
     """The seed letters, read before Playwright's event loop starts (the ORM is sync-only)."""
-    from portal.seed import load_ign71
-
-    load_ign71()
     return {letter.slug: letter for letter in Letter.objects.filter(
         slug__in=[PGA_SLUG, CO_CHAIRS_SLUG])}
 
 
 @pytest.fixture
-def page(browser, live_server, letters, settings):
-    # The live server serves static files from the finders, under their unhashed names.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-
+def page(browser, portal, letters):
     context = browser.new_context(viewport={"width": 1200, "height": 1000})
     yield context.new_page()
     context.close()
@@ -33,8 +26,8 @@ def box(page, selector):
     return page.locator(selector).first.bounding_box()
 
 
-def test_letter_page_looks_like_the_letters(page, live_server, letters):
-    page.goto(f"{live_server.url}/letters/")
+def test_letter_page_looks_like_the_letters(page, portal, letters):
+    page.goto(f"{portal.url}/letters/")
     page.get_by_role("link", name=letters[PGA_SLUG].subject, exact=True).click()
     page.wait_for_load_state("networkidle")
 
@@ -53,12 +46,12 @@ def test_letter_page_looks_like_the_letters(page, live_server, letters):
         "PERMANENT MISSION OF TUNISIA TO THE UNITED NATIONS")
 
 
-def test_verify_a_downloaded_pdf_in_the_browser(page, live_server, letters, tmp_path):
+def test_verify_a_downloaded_pdf_in_the_browser(page, portal, letters, tmp_path):
     letter = letters[CO_CHAIRS_SLUG]
     pdf = tmp_path / "received.pdf"
     pdf.write_bytes(bytes(letter.pdf))
 
-    page.goto(f"{live_server.url}/letters/verify/")
+    page.goto(f"{portal.url}/letters/verify/")
     page.get_by_label("PDF file").set_input_files(str(pdf))
     page.get_by_role("button", name="Check the file").click()
 
@@ -66,10 +59,10 @@ def test_verify_a_downloaded_pdf_in_the_browser(page, live_server, letters, tmp_
     assert letter.subject in result and "not been superseded" in result
 
 
-def test_verify_a_code_typed_in_lower_case(page, live_server, letters):
+def test_verify_a_code_typed_in_lower_case(page, portal, letters):
     letter = letters[PGA_SLUG]
 
-    page.goto(f"{live_server.url}/letters/verify/")
+    page.goto(f"{portal.url}/letters/verify/")
     page.get_by_label("Verification code").fill(letter.verification_code.lower())
     page.get_by_role("button", name="Check the code").click()
 

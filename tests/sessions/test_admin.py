@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from sessions.models import Meeting
-from tests.factories import make_meeting
+from tests.factories import make_meeting, meeting_form_data, post_meeting
 
 ADMIN_APPS = ("ign_sessions", "clusters")
 
@@ -50,27 +50,6 @@ def test_meeting_changelist_query_count_does_not_grow_with_rows(
         response = admin_client.get(reverse("admin:ign_sessions_meeting_changelist"))
     assert response.status_code == 200
     assert "IGN meeting 39" in response.text
-
-
-def meeting_form_data(meeting, **overrides):
-    local_start = meeting.local_start
-    data = {
-        "session": meeting.session_id, "number": meeting.number, "title": meeting.title,
-        "kind": meeting.kind, "starts_at_0": local_start.strftime("%Y-%m-%d"),
-        "starts_at_1": local_start.strftime("%H:%M:%S"),
-        "ends_at_0": meeting.local_end.strftime("%Y-%m-%d"),
-        "ends_at_1": meeting.local_end.strftime("%H:%M:%S"),
-        "room": meeting.room_id, "overflow_room": "", "status": meeting.status,
-        "status_reason": meeting.status_reason, "agenda": meeting.agenda,
-        "clusters": [c.pk for c in meeting.clusters.all()],
-    }
-    data.update(overrides)
-    return data
-
-
-def post_meeting(admin_client, meeting, **overrides):
-    url = reverse("admin:ign_sessions_meeting_change", args=[meeting.pk])
-    return admin_client.post(url, meeting_form_data(meeting, **overrides))
 
 
 @pytest.mark.parametrize(("overrides", "message"), [

@@ -7,8 +7,7 @@ from icalendar import Calendar
 
 from sessions.models import Meeting, Room
 from sessions.services import meeting_cancel, meeting_postpone, meeting_reschedule
-from tests.factories import get_cluster
-from tests.portal.fixtures import portal_meeting
+from tests.factories import get_cluster, portal_meeting
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC

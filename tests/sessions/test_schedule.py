@@ -7,8 +7,7 @@ import pytest
 
 from sessions.models import Meeting, Room
 from sessions.services import meeting_cancel, meeting_reschedule
-from tests.factories import get_cluster, make_session, text_of
-from tests.portal.fixtures import portal_meeting
+from tests.factories import get_cluster, make_session, portal_meeting, text_of
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -123,18 +122,11 @@ def test_session_page_lists_meetings_letters_and_other_sessions(client, letters_
     assert client.get("/sessions/72/").status_code == 200
 
 
-def test_home_shows_next_meeting_latest_letters_and_five_clusters(client, letters_71):
-    upcoming = portal_meeting(session=make_session(
-        opens_on=dt.date(2099, 9, 1), closes_on=dt.date(2100, 9, 1)),
-        starts_at=dt.datetime(2099, 10, 3, 14, tzinfo=UTC))
-
-    response = client.get("/")
+def test_meetings_list_shows_date_time_with_zone_room_and_status(client, seeded):
+    response = client.get("/meetings/")
 
     text = text_of(response)
-    assert "Next meeting Saturday, 3 October 2099, 10:00 New York time (EDT)" in text
-    assert f"IGN meeting {upcoming.number}" in text
-    assert "Letter dated 12 January 2017 on the resumption of the negotiations" in text
-    assert all(title in text for title in [
-        "Categories of membership", "The question of the veto", "Regional representation",
-        "Size of an enlarged Council and working methods of the Council",
-        "The relationship between the Council and the General Assembly"])
+    assert response.status_code == 200
+    assert ("Monday, 6 February 2017, 10:00 New York time (EST) IGN meeting 1 : "
+            "Informal meeting of the plenary Trusteeship Council Chamber Held") in text
+    assert "Tuesday, 7 February 2017, 10:00 New York time (EST)" in text

@@ -41,27 +41,29 @@ def letter_to(db, tiny_pdf):
     Made as a draft, addressed, then issued with its PDF: an issued letter's recipients
     are part of the record and cannot change afterwards.
     """
-    from correspondence.models import Letter, Letterhead, StoredFile
-    from tests.factories import make_session
+    from correspondence.models import Letter, Letterhead
+    from tests.factories import make_issued_letter, make_letter, make_session
 
     def make(missions, *, status=Letter.Status.ISSUED):
         letterhead = Letterhead.objects.create(
             name="The President of the General Assembly",
             heading="THE PRESIDENT OF THE GENERAL ASSEMBLY")
-        letter = Letter.objects.create(
+        fields = dict(
             session=make_session(), letterhead=letterhead, slug="pga-2017-01-12",
             date=dt.date(2017, 1, 12), subject="Letter dated 12 January 2017 on the IGN",
             addressee="To All Permanent Representatives to the United Nations\nNew York",
             audience=Letter.Audience.MEMBERS if missions is None else Letter.Audience.NAMED,
         )
-        if missions is not None:
-            letter.recipients.set(missions)
-        if status != Letter.Status.DRAFT:
-            Letter.objects.filter(pk=letter.pk).update(
-                status=Letter.Status.ISSUED, issued_at=timezone.now(),
-                pdf=StoredFile.objects.store(tiny_pdf))
+        if status == Letter.Status.DRAFT:
+            letter = make_letter(**fields)
+            if missions is not None:
+                letter.recipients.set(missions)
+            return letter
+        letter = make_issued_letter(recipients=missions, issued_at=timezone.now(),
+                                    pdf=tiny_pdf, **fields)
+        if status != Letter.Status.ISSUED:
             Letter.objects.filter(pk=letter.pk).update(status=status)
-        letter.refresh_from_db()
+            letter.refresh_from_db()
         return letter
 
     return make

@@ -4,7 +4,6 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from correspondence.models import Delivery
 from correspondence.tasks import deliver_letter
 from sessions.models import MissionAddress
-from tests.factories import text_of
+from tests.factories import make_user, text_of
 
 
 def url(name, letter, *args):
@@ -24,7 +23,7 @@ def url(name, letter, *args):
 @pytest.fixture
 def editor(db):
     """A Secretariat editor: may read letters, may not distribute them."""
-    user = get_user_model().objects.create_user("editor", password="pw-123456", is_staff=True)
+    user = make_user("editor", is_staff=True)
     user.user_permissions.set(Permission.objects.filter(
         content_type__app_label="correspondence", codename__in=["view_letter", "change_letter"]))
     client = Client()

@@ -4,8 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import make_session, text_of
-from tests.portal.factories import make_issued_letter
+from tests.factories import make_issued_letter, make_session, text_of
 
 pytestmark = pytest.mark.django_db
 COVER = "Letter dated 12 January 2017 on the resumption of the negotiations"
