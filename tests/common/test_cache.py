@@ -40,6 +40,7 @@ class Clock:
 def clock(db, monkeypatch):
     """No test depends on when it runs: two requests never straddle a minute by luck."""
     cache.clear()
+    common.cache.local_copies.clear()
     fake = Clock(MINUTE + 30.0)
     monkeypatch.setattr(common.cache, "clock", fake)
     return fake
@@ -420,6 +421,27 @@ def test_head_of_a_cached_page_has_the_get_headers_and_no_body(seeded):
 
     assert head["X-Cache"] == "hit" and head.content == b""
     assert head["Content-Length"] == str(len(page.content))
+
+
+def test_hit_costs_one_read_of_the_shared_cache(seeded, django_assert_num_queries):
+    anonymous = Client()
+    anonymous.get("/clusters/")
+
+    with django_assert_num_queries(1):  # the version only: this process holds a copy
+        assert anonymous.get("/clusters/")["X-Cache"] == "hit"
+    common.cache.local_copies.clear()  # as in another worker
+    with django_assert_num_queries(1):  # version and page in one SELECT
+        assert anonymous.get("/clusters/")["X-Cache"] == "hit"
+
+
+def test_copy_in_this_process_is_not_served_once_another_worker_changed_the_data(seeded):
+    anonymous = Client()
+    anonymous.get("/clusters/")
+
+    common.cache.bump_version()  # what a save in another worker does
+
+    assert anonymous.get("/clusters/")["X-Cache"] == "miss"
+    assert anonymous.get("/clusters/")["X-Cache"] == "hit"
 
 
 def test_hit_is_answered_before_the_rest_of_the_stack(seeded):
