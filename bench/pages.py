@@ -2,10 +2,11 @@
 
 Run from the project root:  .venv/bin/python bench/pages.py
 It builds a throw-away SQLite database (or uses BENCH_DATABASE_URL) with the 71st session and
-2,000 more meetings, serves it with gunicorn (DEBUG off, WhiteNoise, collectstatic done) on
-127.0.0.1:18200, and runs wrk against /meetings/ and against a static copy of the same bytes,
-in the same gunicorn, in alternating rounds (BENCH_ROUNDS, BENCH_SECONDS). Figures are
-printed; nothing is asserted.
+2,000 more meetings, serves it with gunicorn as `make serve` does (3 sync workers unless
+BENCH_WORKERS says otherwise, access log on stdout, DEBUG off, WhiteNoise, collectstatic
+done) on 127.0.0.1:18200, and runs wrk -c4 against /meetings/ (a page-cache hit) and against
+a static copy of the same bytes, in the same gunicorn, in alternating rounds (BENCH_ROUNDS,
+BENCH_SECONDS). Figures and ratios are printed; nothing is asserted.
 The shared cache is Redis database 3 unless BENCH_CACHE_URL says otherwise.
 """
 
@@ -24,8 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "18200"))
 BASE = f"http://127.0.0.1:{PORT}"
-WORKERS = os.environ.get("BENCH_WORKERS", "4")
-WRK = ["wrk", "-t2", "-c32", f"-d{os.environ.get('BENCH_SECONDS', '8')}s", "--latency"]
+WORKERS = os.environ.get("BENCH_WORKERS", "3")  # make serve: WEB_CONCURRENCY, default 3
+WRK = ["wrk", "-t2", f"-c{os.environ.get('BENCH_CONNECTIONS', '4')}",
+       f"-d{os.environ.get('BENCH_SECONDS', '8')}s", "--latency"]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORK = Path(tempfile.mkdtemp(prefix="ign-bench-"))
 ENV = {
@@ -83,9 +85,11 @@ def time_calendar_build():
 
 
 def serve():
-    command = [str(ROOT / ".venv/bin/gunicorn"), "ign_portal.wsgi", "--bind",
-               f"127.0.0.1:{PORT}", "--workers", WORKERS, "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=ENV)
+    # The gunicorn of the Python running this, with the options of `make serve`.
+    command = [str(Path(sys.executable).parent / "gunicorn"), "ign_portal.wsgi", "--bind",
+               f"127.0.0.1:{PORT}", "--workers", WORKERS, "--access-logfile", "-",
+               "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL)
     for _ in range(100):
         try:
             urllib.request.urlopen(BASE + "/robots.txt", timeout=1)  # noqa: S310 (loopback)
@@ -143,6 +147,8 @@ def main():
             print(f"GET /meetings/calendar.ics ({attempt}): {seconds * 1000:.0f} ms, "
                   f"X-Cache {state}, {len(body) / 1024:.0f} KiB")
         fetch("/meetings/")
+        _, state, _ = fetch("/meetings/")
+        print(f"GET /meetings/ before the rounds: X-Cache {state}")
         # Alternating rounds, so that a burst of other load on the machine hits both sides.
         ratios = []
         for round_number in range(1, ROUNDS + 1):
@@ -155,7 +161,7 @@ def main():
             ratios.append(page_figures[0] / static_figures[0])
         print(f"ratio /meetings/ : static per round = "
               f"{', '.join(f'{r:.2f}x' for r in ratios)}; median "
-              f"{statistics.median(ratios):.2f}x (goal >= 0.5x); page {len(page)} bytes")
+              f"{statistics.median(ratios):.2f}x (goal >= 0.8x); page {len(page)} bytes")
     finally:
         server.terminate()
         server.wait()

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
+from .cache import DATE, NUMBER, NUMBER_OR_ZERO
 from .timezones import NEW_YORK
 
 DEFAULT_LIMIT = 100
@@ -15,6 +16,11 @@ MAX_LIMIT = 500
 
 # The United Nations began in 1945; a bound well inside the calendar keeps date arithmetic safe.
 DATE_RANGE = [MinValueValidator(dt.date(1945, 1, 1)), MaxValueValidator(dt.date(2999, 12, 31))]
+
+
+# The same parameters, for the page cache: each with the one spelling it keys.
+API_QUERY = {"session": NUMBER, "start": DATE, "end": DATE, "limit": NUMBER,
+             "offset": NUMBER_OR_ZERO}
 
 
 class ApiQueryForm(forms.Form):

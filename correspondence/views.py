@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView
 
-from common.cache import public_cache
+from common.cache import NUMBER, PAGE, public_cache
 
 from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter
@@ -24,7 +24,9 @@ def visible_letters(request):
     return Letter.objects.public()
 
 
-@method_decorator(public_cache, name="dispatch")
+# Free text is rendered on every search, never stored: it has no end of spellings.
+@method_decorator(public_cache(query={"session": NUMBER, "year": NUMBER, "page": PAGE},
+                               uncached_query=["q"]), name="dispatch")
 class LetterListView(LetterSearchMixin, ListView):
     template_name = "correspondence/letter_list.html"
     context_object_name = "letters"

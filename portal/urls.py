@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from common.cache import public_cache
+from common.cache import PAGE, public_cache
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -9,6 +9,7 @@ from .sitemaps import SITEMAPS
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("sitemap.xml", public_cache(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_cache(query={"p": PAGE})(sitemap), {"sitemaps": SITEMAPS},
+         name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

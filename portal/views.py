@@ -8,7 +8,7 @@ from correspondence.models import Letter
 from sessions.models import Meeting, Session
 
 
-@public_cache
+@public_cache(clock=True)
 def home(request):
     session = Session.objects.select_related("president").current()
     co_chairs, next_meeting, last_meeting, letters = [], None, None, []

@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 
-from common.api import ApiQueryForm, api_error, api_list, ny_midnight
+from common.api import API_QUERY, ApiQueryForm, api_error, api_list, ny_midnight
 from common.cache import public_cache
 from common.timezones import NEW_YORK
 
@@ -40,7 +40,8 @@ def meeting_json(meeting):
     }
 
 
-@public_cache
+# Unknown parameters are the form's 400, as documented.
+@public_cache(query=API_QUERY, unknown_query="uncached")
 def meetings_json(request):
     form = ApiQueryForm(request.GET)
     if not form.is_valid():

@@ -3,14 +3,15 @@
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from common.cache import public_cache
+from common.cache import PAGE, SLUG, public_cache
 
 from .changes import announced, describe
 from .models import Meeting, MeetingChange, Session
 from .schedule import MeetingFilterForm, group_by_month, schedule_order
 
 
-@method_decorator(public_cache, name="dispatch")
+@method_decorator(public_cache(clock=True, query={"cluster": SLUG, "status": SLUG, "page": PAGE}),
+                  name="dispatch")
 class MeetingListView(ListView):
     """Upcoming meetings first, then past ones, by month; filters by cluster and status."""
 
@@ -70,7 +71,7 @@ class SessionDetailView(DetailView):
         )
 
 
-@method_decorator(public_cache, name="dispatch")
+@method_decorator(public_cache(query={"page": PAGE}), name="dispatch")
 class ChangeListView(ListView):
     """Every meeting scheduled and every change of its time, room or status, newest first.
 

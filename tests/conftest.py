@@ -212,7 +212,15 @@ def superuser(db):
 
 @pytest.fixture
 def admin_client(client, superuser):
+    """Signed in as the admin would be by the login page: session and signed-in marker."""
+    from django.http import HttpResponse
+
+    from common.cache import set_signed_in_marker
+
     client.force_login(superuser)
+    marker = HttpResponse()
+    set_signed_in_marker(marker)
+    client.cookies.update(marker.cookies)
     return client
 
 

@@ -51,6 +51,9 @@ class Delivery(models.Model):
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
 
     objects = DeliveryQuerySet.as_manager()
+    # No public page shows the ledger, which changes on every message sent: saving a
+    # delivery leaves the page cache alone (common.cache).
+    shown_publicly = False
 
     class Meta:
         ordering = ["letter", "mission__state__name"]
