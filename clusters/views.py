@@ -15,7 +15,8 @@ class ClusterListView(ListView):
     context_object_name = "clusters"
 
 
-@method_decorator(public_cache, name="dispatch")
+# Its meetings show as held once their end has passed: the page depends on the clock.
+@method_decorator(public_cache(clock=True), name="dispatch")
 class ClusterDetailView(DetailView):
     model = Cluster
     template_name = "clusters/cluster_detail.html"

@@ -40,8 +40,9 @@ def meeting_json(meeting):
     }
 
 
-# Unknown parameters are the form's 400, as documented.
-@public_cache(query=API_QUERY, unknown_query="uncached")
+# Unknown parameters are the form's 400, as documented. A meeting's status turns to "held"
+# when its end passes: the list depends on the clock.
+@public_cache(query=API_QUERY, unknown_query="uncached", clock=True)
 def meetings_json(request):
     form = ApiQueryForm(request.GET)
     if not form.is_valid():

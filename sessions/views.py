@@ -36,7 +36,8 @@ class MeetingListView(ListView):
         return context
 
 
-@method_decorator(public_cache, name="dispatch")
+# A meeting shows as held once its end has passed: these pages depend on the clock.
+@method_decorator(public_cache(clock=True), name="dispatch")
 class MeetingDetailView(DetailView):
     template_name = "sessions/meeting_detail.html"
     context_object_name = "meeting"
@@ -52,7 +53,7 @@ class MeetingDetailView(DetailView):
         )
 
 
-@method_decorator(public_cache, name="dispatch")
+@method_decorator(public_cache(clock=True), name="dispatch")
 class SessionDetailView(DetailView):
     template_name = "sessions/session_detail.html"
     context_object_name = "session"

@@ -17,8 +17,7 @@ from icalendar import Calendar
 
 import common.cache
 from common.cache import KEY_PREFIX, SIGNED_IN_COOKIE, VERSION_KEY, PublicPageCacheMiddleware
-from tests.factories import text_of
-from tests.sessions.test_admin import post_meeting
+from tests.factories import post_meeting, text_of
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -257,6 +256,43 @@ def test_clock_pages_are_served_from_the_cache_within_the_minute(seeded, clock):
 
     assert anonymous.get("/meetings/")["X-Cache"] == "hit"
     assert anonymous.get("/")["X-Cache"] == "hit"
+
+
+def test_meeting_pages_show_held_within_a_minute_of_its_end_with_no_edit(seeded, clock,
+                                                                       monkeypatch):
+    from django.utils import timezone
+
+    from tests.factories import get_cluster, make_session, portal_meeting
+
+    end = dt.datetime.fromtimestamp(MINUTE + 30, tz=UTC)
+    session = make_session(opens_on=end.date() - dt.timedelta(days=30),
+                           closes_on=end.date() + dt.timedelta(days=30))
+    meeting = portal_meeting(session=session, starts_at=end - dt.timedelta(hours=3), ends_at=end)
+    cluster = get_cluster(1)
+    meeting.clusters.add(cluster)
+    urls = [f"/meetings/{meeting.pk}/", f"/sessions/{session.number}/",
+            f"/clusters/{cluster.slug}/", "/meetings/"]
+    anonymous = Client()
+
+    def at(seconds):
+        clock.now = seconds
+        monkeypatch.setattr(timezone, "now", lambda: dt.datetime.fromtimestamp(seconds, tz=UTC))
+
+    at(MINUTE + 10)
+    before = [anonymous.get(url) for url in urls]
+    api_before = anonymous.get(f"/api/meetings.json?session={session.number}").json()["results"]
+    at(MINUTE + 20)
+    assert [anonymous.get(url)["X-Cache"] for url in urls] == ["hit"] * len(urls)
+    at(MINUTE + 61)
+    after = [anonymous.get(url) for url in urls]
+    api_after = anonymous.get(f"/api/meetings.json?session={session.number}").json()["results"]
+
+    assert all("status--scheduled" in page.text for page in before)
+    assert [page["X-Cache"] for page in after] == ["miss"] * len(urls)
+    assert all("status--held" in page.text and "status--scheduled" not in page.text
+               for page in after)
+    assert [m["status"] for m in api_before] == ["scheduled"]
+    assert [m["status"] for m in api_after] == ["held"]
 
 
 # --- Invalidation --------------------------------------------------------------------------
