@@ -50,7 +50,7 @@ def setup_data(count=2000):
     from django.core.cache import cache
     from django.core.management import call_command
 
-    from common.cache import bump_version
+    from common.content_version import bump_version
     from portal.seed import load_ign71
     from sessions.models import Meeting, Room, Session
 

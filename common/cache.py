@@ -16,11 +16,7 @@ only the version (``LocalCopies``). A hit thus costs one round trip and skips th
 CSRF, authentication and message middleware; what they add to a public response
 (Content-Language, Vary, X-Frame-Options) is stored with it.
 
-The content version is a token in the shared cache, replaced on every save, delete and
-many-to-many change of a model shown publicly, now and again when the transaction commits
-(see ``connect_signals``). Models are shown publicly unless they say otherwise
-(``shown_publicly = False`` on the model, or ``NOT_SHOWN_PUBLICLY`` for other packages'
-models), so a new app's models invalidate the cache without being listed anywhere.
+The content version, and which writes replace it, live in ``common/content_version.py``.
 
 Visitors who signed in carry a signed marker cookie, set at login and cleared at logout: they
 are never served from, nor written to, the cache. A made-up session cookie forces nothing.
@@ -33,26 +29,23 @@ import logging
 import re
 import threading
 import time
-import uuid
 from collections import OrderedDict
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe, split_header_value, urlencode
 
+from .content_version import VERSION_KEY, connect_invalidation, content_version
+
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "ign:content-version"
 KEY_PREFIX = "ign:page:"
 # Generous: an entry of an older content version is never served anyway.
 PAGE_TIMEOUT = 60 * 60
@@ -68,8 +61,6 @@ NUMBER_OR_ZERO = r"0|[1-9][0-9]{0,9}"
 PAGE = r"[1-9][0-9]{0,5}|last"
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
-# Models of other packages that no public page shows (ours say ``shown_publicly = False``).
-NOT_SHOWN_PUBLICLY = {"admin.logentry", "sessions.session", "django_tasks_database.dbtaskresult"}
 # Headers the security middleware sets again on every response, or that are per request.
 UNSTORED_HEADERS = {"x-cache", "set-cookie", "strict-transport-security",
                     "cross-origin-opener-policy", "referrer-policy", "x-content-type-options"}
@@ -86,52 +77,6 @@ SIGNED_IN_SALT = "common.cache.signed-in"
 OPTIONS_ATTRIBUTE = "public_cache_options"
 
 
-# --- The content version ------------------------------------------------------------------
-
-def content_version():
-    """The current content version, creating one if the cache has none (or lost it)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        # add() keeps a token another worker set in the meantime.
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
-    return version
-
-
-def bump_version():
-    """Replace the content version: every cached page, calendar and feed is stale from now."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-def shown_publicly(model):
-    """False only for models that say so, or that ``NOT_SHOWN_PUBLICLY`` names."""
-    return (getattr(model, "shown_publicly", True)
-            and model._meta.label_lower not in NOT_SHOWN_PUBLICLY)
-
-
-def _on_change(sender, **kwargs):
-    if "action" in kwargs:  # m2m_changed: the sender is the through model
-        if not kwargs["action"].startswith("post_"):
-            return
-        sender = type(kwargs["instance"])
-    if sender._meta.apps is not apps:
-        return  # a migration's model: post_migrate bumps once the migrations are done
-    if shown_publicly(sender):
-        # Now (a failure here fails the write, rather than leave stale pages), and again
-        # after commit: a page rendered between the two, from data not yet committed, is
-        # stored under a version that the second bump retires.
-        bump_version()
-        transaction.on_commit(bump_version, robust=True)
-
-
-def _on_migrate(sender, **kwargs):
-    try:
-        bump_version()
-    except Exception:  # no cache yet (its table is made by a migration): nothing cached either
-        logger.warning("The content version could not be replaced after migrate.", exc_info=True)
-
-
 def _on_login(sender, request, **kwargs):
     request.ign_signed_in = True
 
@@ -146,15 +91,9 @@ def _on_setting_changed(setting, **kwargs):
 
 
 def connect_signals():
-    """Bump the version on every save, delete and many-to-many change of public models.
-
-    ``QuerySet.update()`` and ``bulk_create()`` send no signals: code that uses them on
-    published data calls ``bump_version()`` itself.
-    """
-    post_save.connect(_on_change, dispatch_uid="ign_cache_post_save")
-    post_delete.connect(_on_change, dispatch_uid="ign_cache_post_delete")
-    m2m_changed.connect(_on_change, dispatch_uid="ign_cache_m2m_changed")
-    post_migrate.connect(_on_migrate, dispatch_uid="ign_cache_post_migrate")
+    """The content version's invalidation (see ``content_version``), the sign-in marker, and
+    forgetting memoised view options when tests change the URLconf or languages."""
+    connect_invalidation()
     user_logged_in.connect(_on_login, dispatch_uid="ign_cache_logged_in")
     user_logged_out.connect(_on_logout, dispatch_uid="ign_cache_logged_out")
     setting_changed.connect(_on_setting_changed, dispatch_uid="ign_cache_setting_changed")

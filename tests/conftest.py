@@ -178,6 +178,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     _snapshots.blocker = None
 
 
+@pytest.fixture(autouse=True)
+def _no_page_copies_from_earlier_tests():
+    """Each worker's copies of cached pages are checked against the content version, and a
+    test's rollback brings an earlier version back (which never happens outside tests)."""
+    from common.cache import local_copies
+
+    local_copies.clear()
+
+
 @pytest.fixture
 def seeded(db):
     """The 71st session as `load_ign71` loads it."""

@@ -188,7 +188,7 @@ def make_issued_letter(*, clusters=(), meetings=(), recipients=None, issued_at=N
 def grow_session(session, *, meetings, letters):
     """Add `meetings` meetings (each in a cluster, each with a change) and `letters` issued
     letters (with placeholder PDFs) to the session, in bulk where the ORM allows it."""
-    from common.cache import bump_version
+    from common.content_version import bump_version
 
     room, overflow = make_room(name="Queries room A"), make_room(name="Queries room B")
     start = dt.datetime(2017, 2, 8, 15, tzinfo=dt.UTC)

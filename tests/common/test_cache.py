@@ -16,7 +16,9 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 
 import common.cache
-from common.cache import KEY_PREFIX, SIGNED_IN_COOKIE, VERSION_KEY, PublicPageCacheMiddleware
+import common.content_version
+from common.cache import KEY_PREFIX, SIGNED_IN_COOKIE, PublicPageCacheMiddleware
+from common.content_version import VERSION_KEY
 from tests.factories import post_meeting, text_of
 
 pytestmark = pytest.mark.django_db
@@ -474,7 +476,7 @@ def test_copy_in_this_process_is_not_served_once_another_worker_changed_the_data
     anonymous = Client()
     anonymous.get("/clusters/")
 
-    common.cache.bump_version()  # what a save in another worker does
+    common.content_version.bump_version()  # what a save in another worker does
 
     assert anonymous.get("/clusters/")["X-Cache"] == "miss"
     assert anonymous.get("/clusters/")["X-Cache"] == "hit"
