@@ -72,6 +72,10 @@ LANGUAGE_VARY = {"accept-language", "cookie"}
 # Bytes of entries each process keeps a copy of (see LocalCopies).
 LOCAL_COPIES_BYTES = 16 * 1024 * 1024
 
+# The request headers of RFC 9110's conditional requests.
+CONDITIONAL_HEADERS = frozenset({"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+                                 "HTTP_IF_UNMODIFIED_SINCE"})
+
 SIGNED_IN_COOKIE = "ign_signed_in"
 SIGNED_IN_SALT = "common.cache.signed-in"
 OPTIONS_ATTRIBUTE = "public_cache_options"
@@ -105,7 +109,7 @@ class Options:
     """What the middleware needs to know of a public view before calling it."""
 
     def __init__(self, *, query=None, uncached_query=(), clock=False, vary=(),
-                 unknown_query="redirect"):
+                 unknown_query="redirect", immutable=False):
         if unknown_query not in ("redirect", "uncached"):
             raise ValueError("unknown_query is 'redirect' or 'uncached'")
         self.query = {name: re.compile(f"(?:{pattern})?") for name, pattern in
@@ -116,6 +120,7 @@ class Options:
         self.vary = tuple(vary)
         self.allowed_vary = LANGUAGE_VARY | {header.lower() for header in vary}
         self.redirect_unknown = unknown_query == "redirect"
+        self.immutable = immutable
 
 
 def public_cache(view=None, **options):
@@ -129,6 +134,9 @@ def public_cache(view=None, **options):
       the URL without them; ``"uncached"`` passes them to the view, never stored;
     - ``clock``: the page depends on the time of day (upcoming/past): the minute is keyed;
     - ``vary``: request headers other than the language's that the response depends on.
+    - ``immutable``: a successful response never changes once given (an issued letter's PDF:
+      the database refuses any change to it), so a stored one is served whatever the content
+      version, without reading it.
 
     Responses get an ``ETag`` (if the view set none) and answer conditional requests with a
     304. Signed-in visitors get them with ``Cache-Control: private, no-cache``.
@@ -324,6 +332,8 @@ def _conditional(request, response):
     """304 when the client already holds this version."""
     if response.status_code != 200 or not response.has_header("ETag"):
         return response
+    if not CONDITIONAL_HEADERS.intersection(request.META):
+        return response  # nothing to compare: spare every request the date parsing
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
     return get_conditional_response(
         request, etag=response["ETag"], last_modified=last_modified, response=response
@@ -371,6 +381,8 @@ class PublicPageCacheMiddleware:
         except DisallowedHost:
             return self.uncached(request)  # the stack answers 400
         copy = local_copies.get(key)
+        if copy is not None and options.immutable:
+            return self.hit(request, copy)
         try:
             if copy is not None:
                 version = cache.get(VERSION_KEY)
@@ -383,7 +395,7 @@ class PublicPageCacheMiddleware:
                            exc_info=True)
             return self.uncached(request)
         entry = found.get(key)
-        if entry is not None and entry[0] == version:
+        if entry is not None and (entry[0] == version or options.immutable):
             local_copies.put(key, entry)
             return self.hit(request, entry)
         response = self.get_response(request)

@@ -54,12 +54,14 @@ class LetterDetailView(DetailView):
 
 
 @require_http_methods(["GET", "HEAD"])
-@public_cache
+@public_cache(immutable=True)
 def letter_pdf(request, slug):
     """The stored bytes of a public letter as issued, never re-rendered.
 
-    A plain response, so that the page cache keeps it like any public page: a download it
-    holds costs one read of the shared cache. The ETag is the bytes' SHA-256.
+    A plain response, so that the page cache keeps it like any public page. Only issued and
+    superseded letters answer 200, and the database refuses any change to their PDF, so the
+    cache serves a stored download without checking the content version. The ETag is the
+    bytes' SHA-256.
     """
     stored = Letter.objects.public().filter(slug=slug, pdf__isnull=False).values_list(
         "pdf_id", "pdf__content").first()

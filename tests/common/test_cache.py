@@ -518,6 +518,41 @@ def test_download_view_marked_public_is_cached_like_any_page(db):
     assert renders == ["/letter.pdf"]
 
 
+def test_issued_pdf_is_served_after_any_change_without_reading_the_cache(
+        seeded, django_assert_num_queries):
+    from correspondence.models import Letter
+    from correspondence.seed import PGA_SLUG
+
+    url = Letter.objects.get(slug=PGA_SLUG).get_pdf_url()
+    anonymous = Client()
+    first = anonymous.get(url)
+    common.content_version.bump_version()  # a save anywhere
+
+    with django_assert_num_queries(0):  # no version read, no page read, no letter query
+        again = anonymous.get(url)
+    common.cache.local_copies.clear()  # as in another worker
+    with django_assert_num_queries(1):  # the entry, whatever the version
+        elsewhere = anonymous.get(url)
+
+    assert (first["X-Cache"], again["X-Cache"], elsewhere["X-Cache"]) == ("miss", "hit", "hit")
+    assert first.content == again.content == elsewhere.content
+
+
+def test_draft_pdf_404_is_not_kept_once_the_letter_is_issued(letters_71):
+    from correspondence.services import letter_issue
+    from tests.factories import make_letter
+
+    draft = make_letter()
+    anonymous = Client()
+    before = anonymous.get(draft.get_pdf_url())
+
+    letter_issue(letter=draft, by=None)
+    after = anonymous.get(draft.get_pdf_url())
+
+    assert (before.status_code, after.status_code) == (404, 200)
+    assert after.content.startswith(b"%PDF-")
+
+
 # --- Faults --------------------------------------------------------------------------------
 
 def test_pages_render_uncached_when_the_shared_cache_is_down(seeded, settings, caplog):
