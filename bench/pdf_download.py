@@ -1,6 +1,6 @@
 """Download an issued letter's PDF under gunicorn, against the same bytes as a static file.
 
-    .venv/bin/python bench/pdf_download.py [--port 18180] [--seconds 5] [--rounds 5] [--connections 4]
+    .venv/bin/python bench/pdf_download.py [--seconds 5] [--rounds 5] [--connections 4]
 
 Serves a throw-away copy of the portal (SQLite, the seed loaded, DEBUG off, WhiteNoise; the
 shared cache is Redis database 4 unless BENCH_CACHE_URL says otherwise) on loopback with
