@@ -22,7 +22,7 @@ class MessageContent:
     html: str
     pdf: bytes
     filename: str
-    # {policy: (headers, parts)} of the run's message, see MissionEmail.message().
+    # {policy: (headers, serialised body)} of the run's message, see MissionEmail.message().
     templates: dict = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -61,10 +61,11 @@ class MissionEmail(EmailMultiAlternatives):
     """One mission's message, as EmailMultiAlternatives builds it, built once per run.
 
     message() (Django's documented extension point) builds the first message of the run
-    with Django, serialises it once so that its multipart boundaries are fixed, and keeps
-    its headers and parts; each mission's message is then a new email.message.EmailMessage
-    with those headers and parts and its own To, Date and Message-ID. Serialisation is the
-    standard generator's.
+    with Django and serialises it once with the standard generator, which fixes its
+    multipart boundaries; each mission's message is then a new email.message.EmailMessage
+    with those headers, its own To, Date and Message-ID, and that serialised body as its
+    payload (a multipart message whose payload is a string is written as it is). So the
+    parts are encoded and folded once per run, not once per mission.
     """
 
     def __init__(self, *, content, **kwargs):
@@ -74,15 +75,18 @@ class MissionEmail(EmailMultiAlternatives):
     def message(self, *, policy=email.policy.default):
         if policy not in self.content.templates:
             template = super().message(policy=policy)
-            template.as_bytes(policy=policy)  # chooses the boundaries, once
-            self.content.templates[policy] = (template.items(), template.get_payload())
-        headers, parts = self.content.templates[policy]
+            serialised = template.as_bytes(policy=policy)
+            body = serialised.split(policy.linesep.encode() * 2, 1)[1]
+            # The generator writes a string payload back with the same codec: byte for byte.
+            self.content.templates[policy] = (
+                template.items(), body.decode("ascii", "surrogateescape"))
+        headers, body = self.content.templates[policy]
         own = {"to": [mailbox(address, policy) for address in self.to],
                "date": timezone.now(), "message-id": self.extra_headers["Message-ID"]}
         msg = email.message.EmailMessage(policy=policy)
         for name, value in headers:  # in the order Django wrote them
             msg[name] = own.get(name.lower(), value)
-        msg.set_payload(list(parts))
+        msg.set_payload(body)
         return msg
 
 
