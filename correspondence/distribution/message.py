@@ -1,7 +1,9 @@
 """The message each mission receives, built once per run, and how SMTP failures are read."""
 
 import email.message
+import email.parser
 import email.policy
+import email.utils
 import smtplib
 from dataclasses import dataclass, field
 from email.headerregistry import Address
@@ -63,9 +65,10 @@ class MissionEmail(EmailMultiAlternatives):
     message() (Django's documented extension point) builds the first message of the run
     with Django and serialises it once with the standard generator, which fixes its
     multipart boundaries; each mission's message is then a new email.message.EmailMessage
-    with those headers, its own To, Date and Message-ID, and that serialised body as its
-    payload (a multipart message whose payload is a string is written as it is). So the
-    parts are encoded and folded once per run, not once per mission.
+    with those headers as the generator folded them (``set_raw``), its own To, Date and
+    Message-ID, and that serialised body as its payload (a multipart message whose payload
+    is a string is written as it is). So the parts are encoded and the headers folded once
+    per run, not once per mission.
     """
 
     def __init__(self, *, content, **kwargs):
@@ -76,16 +79,22 @@ class MissionEmail(EmailMultiAlternatives):
         if policy not in self.content.templates:
             template = super().message(policy=policy)
             serialised = template.as_bytes(policy=policy)
-            body = serialised.split(policy.linesep.encode() * 2, 1)[1]
+            separator = policy.linesep.encode() * 2
+            head, body = serialised.split(separator, 1)
+            # The headers as the generator wrote them, folded: written back as they are.
+            headers = email.parser.BytesParser(policy=policy).parsebytes(
+                head + separator, headersonly=True).raw_items()
             # The generator writes a string payload back with the same codec: byte for byte.
             self.content.templates[policy] = (
-                template.items(), body.decode("ascii", "surrogateescape"))
+                list(headers), body.decode("ascii", "surrogateescape"))
         headers, body = self.content.templates[policy]
-        own = {"to": [mailbox(address, policy) for address in self.to],
-               "date": timezone.now(), "message-id": self.extra_headers["Message-ID"]}
+        own = {"to": ", ".join(str(mailbox(address, policy)) for address in self.to),
+               "date": email.utils.format_datetime(timezone.now()),
+               "message-id": self.extra_headers["Message-ID"]}
         msg = email.message.EmailMessage(policy=policy)
         for name, value in headers:  # in the order Django wrote them
-            msg[name] = own.get(name.lower(), value)
+            # A line too long for the policy is folded again when written.
+            msg.set_raw(name, own.get(name.lower(), value))
         msg.set_payload(body)
         return msg
 
