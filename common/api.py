@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
-from .cache import DATE, NUMBER, NUMBER_OR_ZERO
+from .cache import NUMBER, NUMBER_OR_ZERO, never_store
 from .timezones import NEW_YORK
 
 DEFAULT_LIMIT = 100
@@ -18,9 +18,10 @@ MAX_LIMIT = 500
 DATE_RANGE = [MinValueValidator(dt.date(1945, 1, 1)), MaxValueValidator(dt.date(2999, 12, 31))]
 
 
-# The same parameters, for the page cache: each with the one spelling it keys.
-API_QUERY = {"session": NUMBER, "start": DATE, "end": DATE, "limit": NUMBER,
-             "offset": NUMBER_OR_ZERO}
+# The same parameters, for the page cache: each with the one spelling it keys. Date windows
+# (any of some 385,000 days each) are answered but never stored: they cannot fill the cache.
+API_QUERY = {"session": NUMBER, "limit": NUMBER, "offset": NUMBER_OR_ZERO}
+API_UNCACHED_QUERY = ["start", "end"]
 
 
 class ApiQueryForm(forms.Form):
@@ -67,5 +68,8 @@ def api_error(form):
 
 def api_list(results, form):
     offset, limit = form.window()
-    return JsonResponse({"offset": offset, "limit": limit, "count": len(results),
-                         "results": results}, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse({"offset": offset, "limit": limit, "count": len(results),
+                             "results": results}, json_dumps_params={"ensure_ascii": False})
+    if not results:
+        never_store(response)  # any session number or offset past the end: cheap, not kept
+    return response

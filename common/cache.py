@@ -291,9 +291,11 @@ def _canonical_query(request, options):
     """
     items = []
     for name in sorted(request.GET):
-        if name in options.uncached_query:
-            return None
         value = request.GET[name]
+        if name in options.uncached_query:
+            if value == "":
+                continue  # an empty search box (forms submit it) searches nothing
+            return None
         if not options.query[name].fullmatch(value):
             return None
         items.append((name, value))
@@ -315,7 +317,16 @@ def _key(request, options, host, query, language):
     return KEY_PREFIX + digest.hexdigest()
 
 
+def never_store(response):
+    """Have the page cache serve this response without keeping it (e.g. an empty result,
+    which is cheap to render and would let made-up parameter values fill the cache)."""
+    response.ign_never_store = True
+    return response
+
+
 def _storable(request, response, options, language):
+    if getattr(response, "ign_never_store", False):
+        return False
     if not (request.method == "GET" and getattr(response, "ign_shared", False)
             and response.status_code == 200 and not response.streaming
             and not response.cookies):

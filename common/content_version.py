@@ -18,7 +18,12 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "ign:content-version"
 # Models of other packages that no public page shows (ours say ``shown_publicly = False``).
-NOT_SHOWN_PUBLICLY = {"admin.logentry", "sessions.session", "django_tasks_database.dbtaskresult"}
+NOT_SHOWN_PUBLICLY = {
+    "admin.logentry", "sessions.session", "django_tasks_database.dbtaskresult",
+    # A sign-in saves the user's last_login; the change histories follow saves that bump anyway.
+    "auth.user", "ign_sessions.historicalmeeting", "ign_sessions.historicalmeeting_clusters",
+    "ign_sessions.historicalsession",
+}
 
 
 def content_version():

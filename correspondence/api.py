@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 
-from common.api import API_QUERY, ApiQueryForm, api_error, api_list
+from common.api import API_QUERY, API_UNCACHED_QUERY, ApiQueryForm, api_error, api_list
 from common.cache import public_cache
 
 from .models import Letter
@@ -29,7 +29,7 @@ def letter_json(letter):
 
 
 # Unknown parameters are the form's 400, as documented.
-@public_cache(query=API_QUERY, unknown_query="uncached")
+@public_cache(query=API_QUERY, uncached_query=API_UNCACHED_QUERY, unknown_query="uncached")
 def letters_json(request):
     form = ApiQueryForm(request.GET)
     if not form.is_valid():

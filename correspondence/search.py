@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from common.cache import never_store
+
 SEARCHED_FIELDS = ("subject", "reference", "body")
 NUMERIC = forms.TextInput(attrs={"inputmode": "numeric", "size": 6})
 
@@ -69,7 +71,10 @@ class LetterSearchMixin:
         if not self.filter_form.is_valid():
             return render(request, "correspondence/letter_filters_invalid.html",
                           {"filter_form": self.filter_form}, status=400)
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        if not response.context_data["object_list"]:
+            never_store(response)  # a session or year with no letter: cheap, not kept
+        return response
 
     def search(self, queryset):
         return filter_letters(queryset, self.filter_form)

@@ -59,14 +59,15 @@ def save_meeting(request, meeting, changed_data, *, adding):
     plain = [name for name in changed_data
              if name not in TRACKED and name in PLAIN_FIELDS
              and not (tracked and name == "status_reason")]
+    # The plain fields first: the change record then shows the meeting as it now is.
+    if plain:
+        meeting.save(update_fields=[*plain, "updated_at"])
     if tracked:
         # A reason left as it was explains the old status, not this change (unless the
         # meeting is called off, which always says why).
         keeps_reason = "status_reason" in changed_data or meeting.is_called_off
         meeting_change(meeting=meeting, reason=meeting.status_reason if keeps_reason else "",
                        **{name: getattr(meeting, name) for name in tracked})
-    if plain:
-        meeting.save(update_fields=[*plain, "updated_at"])
 
 
 class MeetingInline(admin.TabularInline):

@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 
-from common.api import API_QUERY, ApiQueryForm, api_error, api_list, ny_midnight
+from common.api import API_QUERY, API_UNCACHED_QUERY, ApiQueryForm, api_error, api_list, ny_midnight
 from common.cache import public_cache
 from common.timezones import NEW_YORK
 
@@ -42,7 +42,8 @@ def meeting_json(meeting):
 
 # Unknown parameters are the form's 400, as documented. A meeting's status turns to "held"
 # when its end passes: the list depends on the clock.
-@public_cache(query=API_QUERY, unknown_query="uncached", clock=True)
+@public_cache(query=API_QUERY, uncached_query=API_UNCACHED_QUERY, unknown_query="uncached",
+              clock=True)
 def meetings_json(request):
     form = ApiQueryForm(request.GET)
     if not form.is_valid():

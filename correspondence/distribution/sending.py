@@ -139,8 +139,9 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
 
     Side effects: deliveries claimed, sent through the default mailer and recorded sent,
     failed (permanent 5xx answer, bad address, no address) or queued again with backoff
-    (temporary failure); a temporary server failure ends the run. When deliveries remain
-    queued for later, a `deliver_letter` task is enqueued to run when the first is due.
+    (temporary failure); a temporary server failure ends the run. Deliveries that remain
+    queued for later are scheduled by the caller (`correspondence.tasks.deliver_letter`, then
+    `schedule_follow_up`).
     """
     worker = worker or worker_name()
     letter = Letter.objects.select_related("letterhead").get(pk=letter_id)

@@ -94,6 +94,8 @@ class FollowUp(models.Model):
     whether that task is still waiting, instead of enqueuing another.
     """
 
+    shown_publicly = False  # no public page shows it: its writes leave the page cache alone
+
     letter = models.OneToOneField(
         Letter, on_delete=models.CASCADE, primary_key=True, related_name="follow_up",
         verbose_name=_("letter"),

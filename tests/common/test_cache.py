@@ -311,18 +311,22 @@ def test_model_of_an_app_listed_nowhere_invalidates_the_cache(seeded):
 def test_models_not_shown_publicly_leave_the_cache_alone(seeded):
     from django_tasks_db.models import DBTaskResult
 
-    from correspondence.models import Delivery, Letter
+    from correspondence.models import Delivery, FollowUp, Letter
     from correspondence.tasks import deliver_letter
     from sessions.models import Mission
+    from tests.factories import make_user
 
     anonymous = Client()
     anonymous.get("/clusters/")
     letter = Letter.objects.public().first()
     tasks = DBTaskResult.objects.count()
+    staff = make_user("cache-staff", is_staff=True)
 
     Delivery.objects.create(letter=letter, mission=Mission.objects.first(),
                             message_id="<cache-test@example.org>", queued_at=timezone.now())
     deliver_letter.enqueue(letter.pk)
+    FollowUp.objects.create(letter=letter, task_id="t", run_after=timezone.now())
+    Client().force_login(staff)  # saves the user's last_login
 
     assert DBTaskResult.objects.count() == tasks + 1
     assert anonymous.get("/clusters/")["X-Cache"] == "hit"
@@ -357,6 +361,34 @@ def test_random_query_strings_create_no_cache_entries(seeded):
     assert {(a.status_code, a["Location"]) for a in answers} == {
         (302, "/meetings/"), (302, "/letters/?page=1")}
     assert page_entries() == before
+
+
+def test_made_up_values_of_known_parameters_create_no_cache_entries(seeded):
+    anonymous = Client()
+    anonymous.get("/letters/")
+    before = page_entries()
+
+    answers = [anonymous.get(url) for url in [
+        *(f"/api/letters.json?start=2001-01-{day:02}" for day in range(1, 8)),
+        *(f"/api/meetings.json?end=2016-12-{day:02}" for day in range(1, 8)),
+        *(f"/api/meetings.json?session={n}" for n in range(500, 507)),
+        *(f"/api/letters.json?offset={n}" for n in range(100, 107)),
+        *(f"/letters/?session={n}" for n in range(500, 507)),
+        *(f"/letters/?year={year}" for year in range(1990, 1997)),
+    ]]
+
+    assert {a.status_code for a in answers} == {200}
+    assert page_entries() == before
+
+
+def test_filters_with_results_and_an_empty_search_box_are_cached(seeded):
+    anonymous = Client()
+    urls = ["/letters/?q=&session=71&year=", "/api/meetings.json?session=71"]
+
+    first = [anonymous.get(url)["X-Cache"] for url in urls]
+    again = [anonymous.get(url)["X-Cache"] for url in urls]
+
+    assert (first, again) == (["miss", "miss"], ["hit", "hit"])
 
 
 def test_free_text_and_odd_spellings_are_rendered_but_never_stored(seeded):

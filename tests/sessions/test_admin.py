@@ -88,6 +88,22 @@ def test_meeting_moved_in_admin_raises_revision_and_keeps_history(admin_client, 
     assert "At the request of the Co-Chairs" in admin_client.get(history).text
 
 
+def test_title_and_room_edited_together_are_recorded_as_the_meeting_now_is(admin_client,
+                                                                          seeded):
+    from sessions.models import Room
+
+    meeting = seeded.meetings.get(number=1)
+    room = Room.objects.get(name="Conference Room 4")
+
+    response = post_meeting(admin_client, meeting, title="Informal meeting on the veto",
+                            room=room.pk)
+
+    assert response.status_code == 302
+    change = meeting.changes.order_by("-revision").first()
+    assert (change.revision, change.title, change.room) == (
+        1, "Informal meeting on the veto", "Conference Room 4")
+
+
 def test_meeting_agenda_edited_in_admin_is_a_plain_save(admin_client, seeded):
     meeting = seeded.meetings.get(number=1)
 
