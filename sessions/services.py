@@ -12,8 +12,8 @@ Every function's side effects, in short:
 - one ``MeetingChange`` is written per revision, holding what changed ({field: [old, new]}),
   why, and what the meeting was once the change was made (number, title, times, rooms,
   status), for ``/meetings/changes/``, its Atom feed and the meeting's page;
-- the page cache is invalidated by the save signals of both rows (``common.content_version``), so every
-  page, calendar and feed shows the change at once.
+- the page cache is invalidated by the save signals of both rows
+  (``common.content_version``), so every page, calendar and feed shows the change at once.
 """
 
 from django.db import transaction
