@@ -12,8 +12,9 @@ key from the scheme, host, path, the page's own query parameters, the language t
 clock pages only, the minute (see ``clock``). One MGET reads the content version and the
 entry; the entry records the version it was rendered under and is served only if that is
 still the current version. A process that served the entry lately keeps a copy and reads
-only the version (``LocalCopies``). A hit thus costs one round trip and skips the session, locale,
-CSRF, authentication and message middleware; what they add to a public response
+only the version (``LocalCopies``); a view marked ``immutable`` (an issued PDF) is served
+from that copy without any read. A hit thus costs one round trip at most and skips the
+session, locale, CSRF, authentication and message middleware; what they add to a public response
 (Content-Language, Vary, X-Frame-Options) is stored with it.
 
 The content version, and which writes replace it, live in ``common/content_version.py``.
@@ -187,7 +188,8 @@ class LocalCopies:
     """This process's copies of the entries it served last: they save moving the bytes.
 
     Never trusted: a copy is served only if the content version, read from the shared
-    cache for this very request, is the one it was rendered under.
+    cache for this very request, is the one it was rendered under (or, for a view marked
+    ``immutable``, whose successful answer the database keeps from ever changing, at once).
     """
 
     def __init__(self, budget):

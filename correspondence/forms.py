@@ -13,7 +13,10 @@ PDF_MAGIC = b"%PDF-"
 RESERVED_SLUGS = {"verify"}
 
 
-def check_pdf_upload(uploaded, *, max_bytes, readable=False):
+NOT_A_PDF = _("This file is not a PDF.")
+
+
+def check_pdf_upload(uploaded, *, max_bytes, readable=False, not_pdf=NOT_A_PDF):
     """Refuse a file larger than `max_bytes` or that is not a PDF; return the file, rewound.
 
     With `readable`, also refuse a PDF that pypdf cannot open, an encrypted one and one
@@ -29,7 +32,7 @@ def check_pdf_upload(uploaded, *, max_bytes, readable=False):
     head = uploaded.read(1024)
     uploaded.seek(0)
     if PDF_MAGIC not in head:
-        raise forms.ValidationError(_("This file is not a PDF."), code="not_pdf")
+        raise forms.ValidationError(not_pdf, code="not_pdf")
     if not readable:
         return uploaded
     from pypdf import PdfReader
@@ -59,7 +62,9 @@ class VerifyFileForm(forms.Form):
         "The PDF exactly as you received it."))
 
     def clean_pdf(self):
-        return check_pdf_upload(self.cleaned_data["pdf"], max_bytes=settings.IGN_VERIFY_MAX_BYTES)
+        return check_pdf_upload(
+            self.cleaned_data["pdf"], max_bytes=settings.IGN_VERIFY_MAX_BYTES,
+            not_pdf=_("This file is not a PDF: only the letters' PDF files can be checked."))
 
 
 class LetterAdminForm(forms.ModelForm):

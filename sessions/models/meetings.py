@@ -92,9 +92,6 @@ class Meeting(models.Model):
     history = HistoricalRecords(m2m_fields=[clusters])
     objects = MeetingQuerySet.as_manager()
 
-    # What a delegation's calendar must learn of.
-    TRACKED_FIELDS = ("starts_at", "ends_at", "room_id", "overflow_room_id", "status")
-
     class Meta:
         ordering = ["starts_at"]
         verbose_name = _("meeting")

@@ -94,7 +94,7 @@ def test_verify_refuses_a_file_that_is_not_a_pdf(client, seeded):
         "pdf": SimpleUploadedFile("letter.pdf", b"hello, not a PDF", "application/pdf")})
 
     assert response.status_code == 400
-    assert "This file is not a PDF" in response.text
+    assert "This file is not a PDF: only the letters" in response.text
 
 
 def test_sql_looking_search_is_only_text(client, letters_71):
