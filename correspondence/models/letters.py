@@ -9,6 +9,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_multi_line, validate_single_line
+
 from ..rendering import render_body, render_lines
 from .stored import StoredFile, annex_storage
 
@@ -31,10 +33,11 @@ class Letterhead(models.Model):
     """A sending office and the letterhead printed at the top of its letters."""
 
     name = models.CharField(_("office"), max_length=200, unique=True, help_text=_(
-        "E.g. “The President of the General Assembly”."))
+        "E.g. “The President of the General Assembly”."), validators=[validate_single_line])
     heading = models.TextField(_("letterhead"), help_text=_(
-        "The heading exactly as printed, one line per line."))
-    place = models.CharField(_("place"), max_length=100, default="New York")
+        "The heading exactly as printed, one line per line."), validators=[validate_multi_line])
+    place = models.CharField(_("place"), max_length=100, default="New York",
+                             validators=[validate_single_line])
     paper_size = models.CharField(
         _("paper size"), max_length=10, choices=PaperSize, default=PaperSize.LETTER
     )
@@ -87,28 +90,33 @@ class Letter(models.Model):
         Letterhead, on_delete=models.PROTECT, related_name="letters", verbose_name=_("sender")
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_(
-        "The letter's address on the portal: /letters/<slug>/."))
+        "The letter's address on the portal: /letters/<slug>/."), validators=[validate_single_line])
     date = models.DateField(_("date"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=100, blank=True)
-    reference = models.CharField(_("reference or symbol"), max_length=80, blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True,
+                             validators=[validate_single_line])
+    reference = models.CharField(_("reference or symbol"), max_length=80, blank=True,
+                                 validators=[validate_single_line])
     subject = models.CharField(_("subject"), max_length=300, help_text=_(
         "A short line for listings, e.g. “Letter dated 12 January 2017 on the resumption of "
-        "the intergovernmental negotiations”."))
+        "the intergovernmental negotiations”."), validators=[validate_single_line])
     addressee = models.TextField(_("addressee block"), help_text=_(
         "Exactly as printed, e.g. “To All Permanent Representatives to the United Nations” "
-        "and “New York” on the next line."))
+        "and “New York” on the next line."), validators=[validate_multi_line])
     audience = models.CharField(
         _("recipients"), max_length=20, choices=Audience, default=Audience.MEMBERS
     )
     recipients = models.ManyToManyField(
         "ign_sessions.Mission", blank=True, related_name="+", verbose_name=_("named missions"),
     )
-    salutation = models.CharField(_("salutation"), max_length=100, default="Excellency,")
+    salutation = models.CharField(_("salutation"), max_length=100, default="Excellency,",
+                                  validators=[validate_single_line])
     body = models.TextField(_("body"), blank=True, help_text=_(
-        "Markdown: blank lines between paragraphs; *emphasis*, **bold**, lists."))
+        "Markdown: blank lines between paragraphs; *emphasis*, **bold**, lists."),
+        validators=[validate_multi_line])
     complimentary_close = models.CharField(
         _("complimentary close"), max_length=300,
         default="Please accept, Excellency, the assurances of my highest consideration.",
+        validators=[validate_single_line],
     )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
@@ -146,7 +154,7 @@ class Letter(models.Model):
     )
     verification_code = models.CharField(
         _("verification code"), max_length=20, null=True, blank=True, unique=True,
-        editable=False,
+        editable=False, validators=[validate_single_line],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
@@ -295,7 +303,8 @@ class Signatory(LockedWithLetterMixin, models.Model):
         verbose_name=_("person"),
     )
     block = models.TextField(_("signature block"), help_text=_(
-        "Name, title and role as printed on this letter, one line per line."))
+        "Name, title and role as printed on this letter, one line per line."),
+        validators=[validate_multi_line])
 
     class Meta:
         ordering = ["letter", "position"]
@@ -329,7 +338,8 @@ class Enclosure(LockedWithLetterMixin, models.Model):
     )
     annex = models.FileField(
         _("PDF annex"), upload_to=annex_upload_to, storage=annex_storage, blank=True)
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True,
+                             validators=[validate_single_line])
 
     class Meta:
         ordering = ["letter", "position"]

@@ -55,8 +55,8 @@ def test_export_then_import_changes_nothing(missions):
 
 def test_export_escapes_every_column_and_survives_an_import(missions):
     romania = Mission.objects.get(state__code="ROU")
-    romania.name = "Permanent Mission\rof Romania"
-    romania.address = "=HYPERLINK(\"http://evil.example\")"
+    # A carriage return in a cell (a postal address may hold one; a name may not).
+    romania.address = "=HYPERLINK(\"http://evil.example\")\rNew York"
     romania.save()
     romania.addresses.all().delete()
     MissionAddress.objects.create(mission=romania, email="-registry@romania.example")
@@ -67,7 +67,7 @@ def test_export_escapes_every_column_and_survives_an_import(missions):
     summary = directory_import(data=text.encode())
 
     [row] = [r for r in csv.reader(io.StringIO(text, newline="")) if r[0] == "ROU"]
-    assert row[1:] == ["Permanent Mission\rof Romania", "'=HYPERLINK(\"http://evil.example\")",
+    assert row[1:] == [romania.name, "'=HYPERLINK(\"http://evil.example\")\rNew York",
                        "'-registry@romania.example; =cmd@romania.example"]
     assert (summary.added, summary.removed) == (0, 0)
     assert snapshot() == before
