@@ -8,10 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from common.validators import one_line, text_problems
+
 from .models import Enclosure, Letter, Signatory, StoredFile
-from .pdf import render_letter_pdf
+from .pdf import UnreadableAnnex, render_letter_pdf
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from paper is not mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -36,6 +39,12 @@ def issue_problems(letter):
                 "subject": enclosed.subject})
     if letter.corrects_id and not letter.corrects.is_public:
         problems.append(_("The letter this corrects has not been issued."))
+    # Text saved without a form (the shell, an import) is checked here: a subject with a
+    # line break would make every delivery's e-mail fail.
+    problems += text_problems(letter) + text_problems(letter.letterhead)
+    for part in (*letter.signatories.all(), *letter.enclosures.all()):
+        problems += [f"{capfirst(part._meta.verbose_name)} {part.position}: {problem}"
+                     for problem in text_problems(part)]
     return problems
 
 
@@ -64,7 +73,8 @@ def letter_issue(*, letter, by, at=None):
     issued it (`by`, a user or None for the data loader). If the letter is a correction,
     the original and any earlier correction become superseded.
     Raises ValidationError listing every problem (no date, body or signatory; already
-    issued; an enclosed letter still a draft).
+    issued; an enclosed letter still a draft; an annex that cannot be read; a line break
+    in a one-line field or a control character in a text).
     """
     with transaction.atomic():
         letter = Letter.objects.select_for_update(of=("self",)).select_related(
@@ -75,7 +85,10 @@ def letter_issue(*, letter, by, at=None):
         letter.issued_at = (at or timezone.now()).replace(microsecond=0)
         letter.issued_by = by
         letter.verification_code = verification_code_for(letter)
-        letter.pdf = StoredFile.objects.store(render_letter_pdf(letter))
+        try:
+            letter.pdf = StoredFile.objects.store(render_letter_pdf(letter))
+        except UnreadableAnnex as exc:
+            raise ValidationError([str(exc)]) from exc
         letter.status = Letter.Status.ISSUED
         letter.save()
         if letter.corrects_id:
@@ -92,7 +105,9 @@ def letter_correct(*, letter, by):
 
     Side effects: creates a draft letter linked to the original (the first letter of the
     chain), copying the text, signatories, enclosures and recipients of `letter` (the
-    latest text), dated today. The original is superseded only when the correction is
+    latest text), dated today; a one-line field copied from a letter issued before line
+    breaks were refused (subject, place, reference, salutation, close, enclosure titles)
+    has each line break made a space. The original is superseded only when the correction is
     issued. When `by` is a user, the new draft's admin history records that they started it
     ("Started as Corr.N of …"). Raises ValidationError if `letter` is a draft or a
     correction is already being prepared.
@@ -115,11 +130,11 @@ def letter_correct(*, letter, by):
         correction = Letter.objects.create(
             session=letter.session, letterhead=letter.letterhead,
             slug=slug, date=timezone.localdate(),
-            place=letter.place, reference=original.reference,
-            subject=f"{original.subject} (Corr.{number})"[:300],
+            place=one_line(letter.place), reference=one_line(original.reference),
+            subject=f"{one_line(original.subject)} (Corr.{number})"[:300],
             addressee=letter.addressee, audience=letter.audience,
-            salutation=letter.salutation, body=letter.body,
-            complimentary_close=letter.complimentary_close, language=letter.language,
+            salutation=one_line(letter.salutation), body=letter.body,
+            complimentary_close=one_line(letter.complimentary_close), language=letter.language,
             corrects=original, correction_number=number,
         )
         correction.recipients.set(letter.recipients.all())
@@ -132,7 +147,7 @@ def letter_correct(*, letter, by):
             for s in letter.signatories.all()
         ])
         Enclosure.objects.bulk_create([
-            Enclosure(letter=correction, position=e.position, title=e.title,
+            Enclosure(letter=correction, position=e.position, title=one_line(e.title),
                       enclosed_letter_id=e.enclosed_letter_id, annex=e.annex.name)
             for e in letter.enclosures.all()
         ])
