@@ -4,17 +4,17 @@ from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from common.cache import public_cache
+from common.feeds import PlainTextAtomFeed
 
 from .models import Letter
 
 
 @method_decorator(public_cache, name="__call__")
 class LettersFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = _("IGN official letters")
     subtitle = _("Letters issued on the intergovernmental negotiations, newest first.")
 
