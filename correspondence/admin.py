@@ -9,10 +9,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.admin import accent_insensitive
+
 from .distribution.admin import DistributionAdminMixin
 from .forms import EnclosureAdminForm, LetterAdminForm
 from .models import Enclosure, Letter, Letterhead, Signatory
-from .pdf import render_letter_pdf
+from .pdf import UnreadableAnnex, render_letter_pdf
 from .services import letter_correct, letter_issue
 
 
@@ -48,7 +50,7 @@ class EnclosureInline(DraftOnlyInline, admin.TabularInline):
 @admin.register(Letterhead)
 class LetterheadAdmin(admin.ModelAdmin):
     list_display = ["name", "place", "paper_size"]
-    search_fields = ["name"]
+    search_fields = accent_insensitive("name")
 
 
 @admin.register(Letter)
@@ -57,7 +59,10 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "date", "letterhead", "status", "issued_at"]
     list_filter = ["status", "letterhead", "session"]
     list_select_related = ["letterhead"]
-    search_fields = ["subject", "slug", "body", "verification_code"]
+    # The signatories too: "Lajcak" finds the letters signed "Lajčák".
+    search_fields = ["slug", "verification_code", *accent_insensitive(
+        "subject", "body", "signatories__block", "signatories__person__given_name",
+        "signatories__person__family_name")]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["subject"]}
     autocomplete_fields = ["session", "letterhead", "recipients", "clusters", "meetings",
@@ -125,7 +130,11 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
 
     def preview_pdf_view(self, request, pk):
         letter = self._letter(request, pk)
-        pdf = render_letter_pdf(letter) if letter.is_draft else bytes(letter.pdf.content)
+        try:
+            pdf = render_letter_pdf(letter) if letter.is_draft else bytes(letter.pdf.content)
+        except UnreadableAnnex as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(self._change_url(letter))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{letter.slug}-preview.pdf"'
         response["Cache-Control"] = "no-store"
