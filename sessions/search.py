@@ -3,35 +3,37 @@
 The admin's meeting search (and so the "meetings announced" autocomplete of a letter) shows
 each meeting by that label; `meetings_labelled` finds it again by what the label shows, the
 number ("2", "2nd", "meeting 2") and the New York day ("7 February 2017", "7 Feb 2017",
-"February 7, 2017", "2017-02-07", or a month: "February 2017"), or both.
+"February 7, 2017", "2017-02-07", a month: "February 2017", or a year), or both.
 """
 
+import contextlib
 import datetime as dt
 import re
 
 from common.timezones import NEW_YORK
 
 LABEL_WORDS = re.compile(r"\b(?:ign|meetings?|no\.?|number)(?=\W|$)", re.IGNORECASE)
-NUMBER = re.compile(r"^(\d{1,4})(?:st|nd|rd|th)?$", re.IGNORECASE)
+NUMBER = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)?$", re.IGNORECASE)
 DAY_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d")
 MONTH_FORMATS = ("%B %Y", "%b %Y", "%Y-%m")
 
 
 def _days(text):
-    """(first day, last day) that `text` names, or None."""
+    """(first day, last day) that `text` names, or None; only years 1945 to 2999 (the
+    United Nations' years, and no overflow in the date arithmetic)."""
     for fmt in DAY_FORMATS:
-        try:
+        with contextlib.suppress(ValueError):
             day = dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        return day, day
+            return (day, day) if 1945 <= day.year <= 2999 else None
     for fmt in MONTH_FORMATS:
-        try:
+        with contextlib.suppress(ValueError):
             first = dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return first, following - dt.timedelta(days=1)
+            if not 1945 <= first.year <= 2999:
+                return None
+            following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            return first, following - dt.timedelta(days=1)
+    if re.fullmatch(r"\d{4}", text) and 1945 <= int(text) <= 2999:  # a year, as labels show
+        return dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
     return None
 
 

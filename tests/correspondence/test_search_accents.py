@@ -127,9 +127,14 @@ def meetings(db):
     ("1", ["IGN meeting 1, 6 February 2017", "IGN meeting 1, 6 February 2018"]),
     ("meeting 1", ["IGN meeting 1, 6 February 2017", "IGN meeting 1, 6 February 2018"]),
     ("February 2017", ["IGN meeting 1, 6 February 2017", "IGN meeting 2, 7 February 2017"]),
+    ("2017", ["IGN meeting 1, 6 February 2017", "IGN meeting 2, 7 February 2017"]),
     ("plenary", ["IGN meeting 1, 6 February 2017", "IGN meeting 2, 7 February 2017",
                  "IGN meeting 1, 6 February 2018"]),
     ("3", []),
+    # Out of the calendar's reach: no meeting, and no error.
+    ("31 December 9999", []),
+    ("December 9999", []),
+    ("0000", []),
 ])
 def test_meetings_autocomplete_finds_a_meeting_as_its_label_reads(
         admin_client, meetings, term, expected):
