@@ -130,6 +130,26 @@ def test_malformed_files_are_refused_with_one_clear_error(missions, data, messag
     assert [str(e) for e in bad.value.errors] == [message]
 
 
+def test_line_breaks_in_a_name_and_control_characters_in_an_address_are_refused(missions):
+    before = snapshot()
+    data = HEADER + (
+        'ROU,"Permanent Mission\r\nof Romania","573 Third Avenue\nNew York",r@ro.example\n'
+        'FRA,Permanent Mission of France,"245 East\x0b47th Street",f@fr.example\n'
+        'TUN,Permanent Mission of Tunisia,"31 Beekman Place\r\nNew York\tNY",t@tn.example\n'
+    )
+
+    with pytest.raises(DirectoryImportError) as bad:
+        directory_import(data=data.encode())
+
+    assert [str(e) for e in bad.value.errors] == [
+        "line 2: the mission name: This must be one line of text, without line breaks or "
+        "control characters (found: line feed (U+000A), carriage return (U+000D)).",
+        "line 5: the postal address: This text contains control characters that cannot be "
+        "printed (found: U+000B).",
+    ]
+    assert snapshot() == before
+
+
 def test_commands_export_and_import(missions, tmp_path, capsys):
     path = tmp_path / "missions.csv"
     call_command("export_missions", "-o", str(path))
