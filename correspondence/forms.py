@@ -22,8 +22,8 @@ def check_pdf_upload(uploaded, *, max_bytes, readable=False, not_pdf=NOT_A_PDF):
 
     With `readable`, also refuse a PDF whose pages cannot be appended to a letter's PDF as
     annexes are (`correspondence.pdf.check_annex`: damaged, encrypted, without a page, a page
-    tree that loops or nests too deep). The public verification form does
-    not ask for it: parsing strangers' files costs time, and a damaged file matches nothing.
+    tree that loops or nests too deep). The public verification form does not ask for it:
+    parsing strangers' files costs time, and a damaged file matches nothing.
     """
     if uploaded.size > max_bytes:
         raise forms.ValidationError(

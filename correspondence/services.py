@@ -107,8 +107,8 @@ def letter_correct(*, letter, by):
     chain), copying the text, signatories, enclosures and recipients of `letter` (the
     latest text), dated today; a one-line field copied from a letter issued before line
     breaks were refused (subject, place, reference, salutation, close, enclosure titles)
-    has each line break made a space. The original is superseded only when the correction is
-    issued. When `by` is a user, the new draft's admin history records that they started it
+    has each line break made a space. The original is superseded only when the correction
+    is issued. When `by` is a user, the new draft's admin history records that they started it
     ("Started as Corr.N of …"). Raises ValidationError if `letter` is a draft or a
     correction is already being prepared.
     """
