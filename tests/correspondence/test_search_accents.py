@@ -154,3 +154,16 @@ def test_meeting_list_search_finds_by_date_and_by_room_without_accents(admin_cli
     assert "IGN meeting 2, 7 February 2017" not in by_room
     assert "IGN meeting 2, 7 February 2017" in by_date
     assert "IGN meeting 1, 6 February 2017" not in by_date
+
+
+@pytest.mark.parametrize(("family_name", "term"), [
+    ("Łukaszewicz", "lukaszewicz"), ("Søndergaard", "SONDERGAARD"), ("Großmann", "grossmann"),
+    ("Ngô Đình", "ngo dinh"), ("Ó Ceallaigh", "o ceallaigh"), ("100%_Sure", "100%_sure"),
+])
+def test_admin_person_search_folds_letters_the_same_on_every_database(
+        admin_client, family_name, term):
+    make_person(given_name="Anna", family_name=family_name)
+    make_person(given_name="Bruno", family_name="100 percent")
+
+    assert autocomplete(admin_client, "signatory", "person", term) == [
+        f"H.E. Mr. Anna {family_name}"]
