@@ -1,6 +1,7 @@
 """A corrected enclosure reaches its cover letters: their pages, list lines, feed entries and
 verification say so and link to the correction; the admin starts a corrected packet."""
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from correspondence.models import Letter
 from correspondence.services import letter_correct, letter_correct_packet, letter_issue
@@ -98,7 +100,9 @@ def test_letter_lines_of_the_cover_letter_name_the_superseded_enclosure(
 def test_feed_entry_of_the_cover_letter_says_its_enclosure_was_superseded(
     client, pga_letter, co_chairs_letter
 ):
-    correction = issue_correction(co_chairs_letter)
+    later = timezone.now() + dt.timedelta(days=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        correction = issue_correction(co_chairs_letter)
 
     feed = feedparser.parse(client.get("/letters/feed/").content)
 
@@ -111,8 +115,9 @@ def test_feed_entry_of_the_cover_letter_says_its_enclosure_was_superseded(
         f"Corr.1, {absolute}")
     assert [(link.href, link.title) for link in entry.links if link.rel == "related"] == [
         (absolute, correction.subject)]
-    superseded = Letter.objects.get(pk=co_chairs_letter.pk)
-    assert entry.updated_parsed[:6] == superseded.updated_at.utctimetuple()[:6]
+    # Updated when its enclosure was superseded, not when it was issued.
+    assert entry.updated_parsed[:6] == later.utctimetuple()[:6]
+    assert Letter.objects.get(pk=co_chairs_letter.pk).updated_at == later
     [plain] = [e for e in feed.entries if e.link.endswith(f"{correction.slug}/")]
     assert "superseded" not in plain.summary and not [
         link for link in plain.links if link.rel == "related"]
