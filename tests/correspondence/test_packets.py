@@ -13,6 +13,7 @@ from unittest import mock
 import feedparser
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -22,6 +23,8 @@ from correspondence.models import Letter
 from correspondence.services import letter_correct, letter_correct_packet, letter_issue
 from tests.factories import PLACEHOLDER_PDF as PDF
 from tests.factories import make_letter, make_user, text_of
+
+from .pdftools import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -279,7 +282,6 @@ def test_corrected_packet_is_a_draft_corr_enclosing_the_current_correction(
 
     assert issued.superseded_enclosures == []
     assert Letter.objects.get(pk=pga_letter.pk).status == "superseded"
-    from .pdftools import pdf_text
     text = " ".join(pdf_text(bytes(issued.pdf.content)).split())
     assert "7th and 8th February 2017" in text and "6th and 7th February" not in text
 
@@ -330,7 +332,6 @@ def test_a_nested_superseded_letter_asks_for_the_inner_packet_first(
     outer = letter_issue(letter=outer, by=None)
     issue_correction(co_chairs_letter)
 
-    from django.core.exceptions import ValidationError
     with pytest.raises(ValidationError) as excinfo:
         letter_correct_packet(letter=outer, by=None)
     inner = letter_issue(letter=letter_correct_packet(letter=pga_letter, by=None), by=None)
