@@ -11,11 +11,24 @@ from django.utils.translation import gettext_lazy
 
 from common.admin import accent_insensitive
 
-from .distribution.admin import DistributionAdminMixin
+from .distribution.admin import DISTRIBUTE_PERMISSION, DistributionAdminMixin, progress_line
+from .distribution.services import (
+    DistributionRefused,
+    distribution_preview,
+    letter_distribute,
+    original_distribution_check,
+    original_missions,
+)
 from .forms import EnclosureAdminForm, LetterAdminForm
 from .models import Enclosure, Letter, Letterhead, Signatory
 from .pdf import UnreadableAnnex, render_letter_pdf
-from .services import letter_correct, letter_issue
+from .services import (
+    corrected_packet_problems,
+    letter_correct,
+    letter_correct_packet,
+    letter_issue,
+    packet_replacements,
+)
 
 
 class DraftOnlyInline:
@@ -106,6 +119,11 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
             path("<int:pk>/issue/", wrap(self.issue_view), name="correspondence_letter_issue"),
             path("<int:pk>/correct/", wrap(self.correct_view),
                  name="correspondence_letter_correct"),
+            path("<int:pk>/correct-packet/", wrap(self.correct_packet_view),
+                 name="correspondence_letter_correct_packet"),
+            path("<int:pk>/distribution/to-original-missions/",
+                 wrap(self.distribute_to_original_view),
+                 name="correspondence_letter_distribute_original"),
         ] + super().get_urls()
 
     def _letter(self, request, pk):
@@ -171,3 +189,65 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
             "Correction %(number)s created as a draft: edit it, then issue it.") % {
             "number": f"Corr.{correction.correction_number}"}, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(correction))
+
+    def correct_packet_view(self, request, pk):
+        """Confirm, then start a corrected packet: a draft Corr.N enclosing the corrections."""
+        letter = self._letter(request, pk)
+        if not (self.has_issue_permission(request, letter) and self.has_add_permission(request)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return TemplateResponse(request, "admin/correspondence/letter/confirm.html", {
+                **self.admin_site.each_context(request), "opts": self.model._meta,
+                "original": letter, "title": _("Issue a corrected packet?"),
+                "action": "correct_packet", "problems": corrected_packet_problems(letter),
+                "replacements": packet_replacements(letter) if not letter.is_draft else [],
+            })
+        try:
+            packet = letter_correct_packet(letter=letter, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(self._change_url(letter))
+        self.message_user(request, _(
+            "Corrected packet %(number)s created as a draft, enclosing the current "
+            "corrections: check it, then issue it.") % {
+            "number": f"Corr.{packet.correction_number}"}, messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(packet))
+
+    def distribute_to_original_view(self, request, pk):
+        """Confirm, then send an issued correction to the missions its original went to."""
+        letter = self._letter(request, pk)
+        if not request.user.has_perm(DISTRIBUTE_PERMISSION):
+            raise PermissionDenied
+        progress_url = self._distribution_url("distribution", letter)
+        missions = original_missions(letter)
+        if request.method == "POST":
+            try:
+                original_distribution_check(letter)
+                summary = letter_distribute(letter=letter, missions=missions)
+            except DistributionRefused as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(progress_url)
+            self.message_user(request, _(
+                "Queued %(n)d deliveries to the missions the original was distributed to. "
+                "%(progress)s") % {"n": summary.counts["queued"],
+                                   "progress": progress_line(distribution_preview(letter))},
+                messages.SUCCESS)
+            return HttpResponseRedirect(progress_url)
+        refusal = None
+        try:
+            original_distribution_check(letter)
+        except DistributionRefused as exc:
+            refusal = str(exc)
+        summary = distribution_preview(letter, missions=missions)
+        original_count = missions.count()
+        return TemplateResponse(
+            request, "admin/correspondence/letter/distribute_original_confirm.html",
+            self._distribution_context(
+                request, letter, _("Distribute “%(letter)s” to the original's missions?") % {
+                    "letter": letter},
+                summary=summary, refusal=refusal, progress_url=progress_url,
+                original_count=original_count,
+                not_addressed=original_count - summary.recipients,
+                to_send=summary.recipients - summary.counts["sent"] - summary.without_address,
+            ))

@@ -3,7 +3,7 @@
 import hashlib
 import re
 
-from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -157,6 +157,68 @@ def letter_correct(*, letter, by):
                 change_message=_("Started as Corr.%(number)d of “%(slug)s”.") % {
                     "number": number, "slug": original.slug})
     return correction
+
+
+def packet_replacements(letter):
+    """[(enclosure, correction)]: each letter that `letter` itself encloses and that has been
+    superseded since, with the correction now current, which a corrected packet encloses
+    instead."""
+    current = {notice.letter.pk: notice.correction for notice in letter.superseded_enclosures
+               if notice.within is None and notice.correction is not None}
+    return [(enclosure, current[enclosure.enclosed_letter_id])
+            for enclosure in letter.enclosures.all() if enclosure.enclosed_letter_id in current]
+
+
+def corrected_packet_problems(letter):
+    """What prevents a corrected packet of `letter`, as messages (empty when it can be made)."""
+    if letter.is_draft:
+        return [_("Only an issued letter can be corrected.")]
+    if letter.status == Letter.Status.SUPERSEDED:
+        return [_("This letter has been superseded by a correction: make the corrected "
+                  "packet from the current version.")]
+    if packet_replacements(letter):
+        return []
+    nested = [n for n in letter.superseded_enclosures if n.within is not None]
+    if nested:
+        return [_("“%(subject)s” is superseded inside the enclosed letter “%(within)s”: issue "
+                  "a corrected packet of “%(within)s” first, then of this letter.") % {
+                      "subject": n.letter.subject, "within": n.within.subject} for n in nested]
+    return [_("No letter enclosed in this letter has been superseded: its packet is current.")]
+
+
+def letter_correct_packet(*, letter, by):
+    """Start a corrected packet of an issued cover letter: a draft Corr.N enclosing the
+    corrections now current in place of the enclosed letters they superseded.
+
+    Side effects: as `letter_correct` (a new draft Corr.N copying the letter, its
+    signatories, recipients and enclosures, and its admin history when `by` is a user);
+    then each enclosure of the draft whose letter has been superseded points at that letter's
+    current correction (its position and title are kept, for the publisher to review), and
+    when `by` is a user the draft's history records each replacement. Nothing is issued or
+    sent. Raises ValidationError (nothing written) if the letter is a draft or superseded,
+    encloses no superseded letter itself, or a correction is already being prepared.
+    """
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        problems = corrected_packet_problems(letter)
+        if problems:
+            raise ValidationError(problems)
+        replaced = {enclosure.position: correction
+                    for enclosure, correction in packet_replacements(letter)}
+        packet = letter_correct(letter=letter, by=by)
+        changes = []
+        for enclosure in packet.enclosures.select_related("enclosed_letter"):
+            correction = replaced.get(enclosure.position)
+            if correction is None:
+                continue
+            changes.append(_("Encloses “%(new)s” in place of the superseded “%(old)s”.") % {
+                "new": correction.slug, "old": enclosure.enclosed_letter.slug})
+            enclosure.enclosed_letter = correction
+            enclosure.save(update_fields=["enclosed_letter"])
+        if by is not None:
+            LogEntry.objects.log_actions(by.pk, [packet], CHANGE, single_object=True,
+                                         change_message=" ".join(changes))
+    return packet
 
 
 def normalise_code(text):

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.query import ModelIterable
 from django.db.models.signals import m2m_changed, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import validate_multi_line, validate_single_line
@@ -66,6 +68,37 @@ class LetterQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(status=Letter.Status.DRAFT)
+
+    def with_enclosure_notices(self):
+        """Letters that know, fetched in a few queries for all of them (not one per letter),
+        which letters of their packets have been superseded (`superseded_enclosures`).
+
+        Two flags on each row tell which packets may hold one (an enclosed letter superseded,
+        or enclosing letters itself); when none does, that costs no query at all.
+        """
+        clone = self.annotate(
+            packet_superseded=models.Exists(Enclosure.objects.filter(
+                letter=models.OuterRef("pk"), enclosed_letter__status=Letter.Status.SUPERSEDED)),
+            packet_nested=models.Exists(Enclosure.objects.filter(
+                letter=models.OuterRef("pk"),
+                enclosed_letter__enclosures__enclosed_letter__isnull=False)),
+        )
+        clone._enclosure_notices = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._enclosure_notices = getattr(self, "_enclosure_notices", False)
+        return clone
+
+    def _fetch_all(self):
+        fetched = self._result_cache is None
+        super()._fetch_all()
+        if (fetched and getattr(self, "_enclosure_notices", False) and self._result_cache
+                and self._iterable_class is ModelIterable):
+            from .packets import attach_enclosure_notices  # packets imports this module
+
+            attach_enclosure_notices(self._result_cache)
 
 
 class Letter(models.Model):
@@ -259,6 +292,17 @@ class Letter(models.Model):
     def bookmark_label(self):
         date = f"{self.date:%-d %B %Y}" if self.date else _("undated")
         return f"{self.letterhead.name}, {date}"
+
+    @cached_property
+    def superseded_enclosures(self):
+        """The letters this letter's PDF prints after it (its enclosures, theirs, and so on)
+        that a correction has superseded since, as `SupersededEnclosure`s, in the PDF's
+        order; [] for most letters. Listing pages fetch it for every row at once
+        (`Letter.objects.with_enclosure_notices()`)."""
+        from .packets import attach_enclosure_notices  # packets imports this module
+
+        attach_enclosure_notices([self])
+        return self.__dict__["superseded_enclosures"]
 
     @property
     def current_correction(self):
