@@ -70,7 +70,7 @@ class Command(BaseCommand):
             state=Delivery.State.SENDING) | Delivery.objects.filter(
             letter=letter, state=Delivery.State.QUEUED, next_attempt_at__lte=queued_by)
         while untaken.exists() and time.monotonic() < deadline:
-            time.sleep(0.5)
+            time.sleep(0.2)
         summary = distribution_preview(letter)
         done = not untaken.exists()
         line = (_("After the workers: %(facts)s") if done else
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             "n": seconds, "facts": facts(summary)}
         self.stdout.write(self.style.SUCCESS(line) if done and not summary.held
                           else self.style.WARNING(line))
-        self.write_held(summary, _("held, not sent"))
+        self.write_held(summary, _("held"))
 
     def write_held(self, summary, label):
         for reason, n in summary.held.items():

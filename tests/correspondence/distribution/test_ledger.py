@@ -1,7 +1,9 @@
 """Only a real send marks a delivery sent: what cannot deliver holds; refusals per address."""
 
 import collections
+import csv
 import datetime as dt
+import io
 import signal
 import subprocess
 import time
@@ -267,6 +269,11 @@ def test_one_address_refused_is_partly_delivered_and_a_resend_goes_to_it_alone(
     assert ("registry@rou.example: took it chancery@rou.example: refused "
             "(550 5.1.1 Mailbox unavailable)") in page
     assert "Re-send to the refused addresses" in page
+    [row] = csv.DictReader(io.StringIO(
+        admin_client.get(url("ledger_csv", letter)).content.decode()))
+    assert (row["state"], row["accepted_by"], row["refused_by"]) == (
+        "partial", "registry@rou.example",
+        "chancery@rou.example: 550 5.1.1 Mailbox unavailable")
 
     smtp_server.handler.refuse = set()
     response = admin_client.post(url("resend_refused", letter, delivery.pk), follow=True)
@@ -280,6 +287,9 @@ def test_one_address_refused_is_partly_delivered_and_a_resend_goes_to_it_alone(
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, delivery.refused) == ("sent", 2, {})
     assert delivery.accepted == ["registry@rou.example", "chancery@rou.example"]
+    sent = text_of(admin_client.get(url("distribution", letter)))
+    assert "1 mission sent" in sent
+    assert "registry@rou.example; chancery@rou.example" in sent
 
 
 @pytest.mark.smtp
