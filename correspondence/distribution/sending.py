@@ -191,14 +191,12 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
     address, no address) or queued again with backoff (temporary failure); a temporary
     server failure ends the run. When the default mailer does not deliver (a development
     backend), nothing is claimed or sent: the due deliveries are held (`deliveries_hold`).
-    Deliveries that remain
-    queued for later are scheduled by the caller (`correspondence.tasks.deliver_letter`, then
-    `schedule_follow_up`).
+    Deliveries that remain queued for later are scheduled by the caller
+    (`correspondence.tasks.deliver_letter`, then `schedule_follow_up`).
     """
     worker = worker or worker_name()
     letter = Letter.objects.select_related("letterhead").get(pk=letter_id)
     deliveries_recover(letter=letter)
-    content = MessageContent.for_letter(letter)
     report = RunReport()
     mailer = mailers.default
     refusal = mailer_refusal(mailer, worker=worker)
@@ -206,6 +204,7 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
         report.held = deliveries_hold(letter_id=letter_id, reason=refusal)
         report.stopped = refusal
         return report
+    content = MessageContent.for_letter(letter)
     # A batch is never held longer than half the time after which it counts as stuck.
     hold = timedelta(seconds=settings.IGN_DELIVERY_STUCK_SECONDS / 2)
     try:

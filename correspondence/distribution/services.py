@@ -17,7 +17,7 @@ from sessions.models import Mission, MissionAddress, State
 
 from ..models import Delivery, Letter
 from ..tasks import deliver_letter
-from .mailers import mailer_refusal
+from .mailers import backend_path, mailer_refusal
 from .sending import deliveries_recover
 
 logger = logging.getLogger(__name__)
@@ -75,11 +75,17 @@ class DistributionSummary:
 
 
 def mailer_warning():
-    """Why this process's own e-mail backend would not deliver, or "" (the command warns).
+    """A warning when this process's own e-mail backend delivers nothing, else "".
 
-    The worker decides for itself, with its own settings, and holds what it cannot send.
+    Only a warning: the worker decides for itself, with its own settings, and holds what it
+    cannot send.
     """
-    return mailer_refusal(mailers.default)
+    mailer = mailers.default
+    if not mailer_refusal(mailer):
+        return ""
+    return _("Warning: this process's e-mail backend (%(backend)s) delivers nothing; a "
+             "worker with the same settings would hold the deliveries, unsent.") % {
+        "backend": backend_path(mailer)}
 
 
 def distribution_preview(letter):

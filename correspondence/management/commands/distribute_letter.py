@@ -44,9 +44,7 @@ class Command(BaseCommand):
         queued_by = timezone.now()
         if warning := mailer_warning():
             # The worker has its own settings and decides for itself: a warning, not a refusal.
-            self.stderr.write(self.style.WARNING(_(
-                "Warning: %(warning)s A worker with the same settings will not send the "
-                "letter.") % {"warning": warning}))
+            self.stderr.write(self.style.WARNING(warning))
         if summary.recovered:
             self.stdout.write(_("Recovered %(n)d interrupted deliveries.") % {
                 "n": summary.recovered})
