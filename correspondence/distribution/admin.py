@@ -169,6 +169,7 @@ class DistributionAdminMixin:
                                 self._distribution_context(
             request, letter, _("Distribute “%(letter)s”?") % {"letter": letter},
             summary=summary, refusal=refusal, progress_url=progress_url,
+            held=held_lines(summary),
             to_send=summary.recipients - summary.counts["sent"] - summary.without_address,
         ))
 

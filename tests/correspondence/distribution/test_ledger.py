@@ -168,6 +168,7 @@ def test_locmem_worker_holds_every_delivery_and_the_admin_says_why(
     assert progress.count(f"Queued 0 Held: {reason}") == 193  # each mission not served
     assert "0 of 193 missions sent; 193 queued (193 held, not sent)" in change
     assert f"193 held: {reason}" in change
+    assert f"193 held: {reason}" in text_of(admin_client.get(url("distribute", issued_letter)))
     assert ledger.count(f"Held: {reason}") == 100  # the first page of the delivery list
     assert exported.count(reason) == 193
 
