@@ -13,11 +13,15 @@ from .models import Delivery, FollowUp
 
 @task(queue_name="distribution")
 def deliver_letter(letter_id):
-    """Send the letter's due deliveries (see `letter_send_queued`), then schedule what waits."""
+    """Send the letter's due deliveries (see `letter_send_queued`), then schedule what waits.
+
+    A worker that cannot deliver (a development e-mail backend) holds them instead; the
+    follow-up task then lets a worker that can send take them.
+    """
     report = letter_send_queued(letter_id=letter_id)
     schedule_follow_up(letter_id=letter_id)
-    return {"sent": report.sent, "failed": report.failed, "retry": report.retry,
-            "stopped": report.stopped}
+    return {"sent": report.sent, "partial": report.partial, "failed": report.failed,
+            "retry": report.retry, "held": report.held, "stopped": report.stopped}
 
 
 def schedule_follow_up(*, letter_id):

@@ -223,3 +223,6 @@ IGN_VERIFY_MAX_BYTES = env.int("IGN_VERIFY_MAX_BYTES", default=50 * 1024 * 1024)
 # hour), until IGN_DELIVERY_MAX_ATTEMPTS; then the delivery is marked failed.
 IGN_DELIVERY_RETRY_SECONDS = env.int("IGN_DELIVERY_RETRY_SECONDS", default=60)
 IGN_DELIVERY_MAX_ATTEMPTS = env.int("IGN_DELIVERY_MAX_ATTEMPTS", default=10)
+# E-mail backends other than SMTP that really deliver (e.g. an e-mail service's API backend,
+# by dotted path): the worker sends letters through SMTP and these only.
+IGN_DELIVERING_MAIL_BACKENDS = env.list("IGN_DELIVERING_MAIL_BACKENDS", default=[])

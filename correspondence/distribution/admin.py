@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from common.admin import ReadOnlyAdminMixin
 from common.spreadsheet import csv_write
 
 from ..models import Delivery
+from .message import refusals_text
 from .services import (
     DistributionRefused,
     delivery_resend,
@@ -27,16 +28,29 @@ from .services import (
 
 DISTRIBUTE_PERMISSION = "correspondence.distribute_letter"
 CSV_COLUMNS = ["state_code", "mission", "state", "attempts", "message_id", "sent_to",
-               "queued_at", "claimed_at", "claimed_by", "sent_at", "error"]
+               "queued_at", "claimed_at", "claimed_by", "sent_at", "error",
+               "accepted_by", "refused_by", "held"]
 
 
 def progress_line(summary):
+    """One line: sent of all, then every other state (partly delivered and held if any)."""
     counts = summary.counts
-    return _("%(sent)d of %(total)d missions sent; %(queued)d queued, %(sending)d sending, "
-             "%(failed)d failed (%(without)d without an address).") % {
-        "sent": counts["sent"], "total": summary.recipients, "queued": counts["queued"],
-        "sending": counts["sending"], "failed": counts["failed"],
+    held = sum(summary.held.values())
+    queued = (_("%(queued)d queued (%(held)d held, not sent)") if held
+              else _("%(queued)d queued")) % {"queued": counts["queued"], "held": held}
+    partial = (_("%(n)d partly delivered, ") % {"n": counts["partial"]}
+               if counts["partial"] else "")
+    return _("%(sent)d of %(total)d missions sent; %(queued)s, %(sending)d sending, "
+             "%(partial)s%(failed)d failed (%(without)d without an address).") % {
+        "sent": counts["sent"], "total": summary.recipients, "queued": queued,
+        "sending": counts["sending"], "partial": partial, "failed": counts["failed"],
         "without": summary.without_address}
+
+
+def held_lines(summary):
+    """["N held: the reason the worker recorded"], one per reason."""
+    return [_("%(n)d held: %(reason)s") % {"n": n, "reason": reason}
+            for reason, n in summary.held.items()]
 
 
 class DistributionAdminMixin:
@@ -56,6 +70,9 @@ class DistributionAdminMixin:
                  name="{}_{}_ledger_csv".format(*info)),
             path("<path:object_id>/distribution/<int:delivery_id>/resend/",
                  view(require_POST(self.resend_view)), name="{}_{}_resend".format(*info)),
+            path("<path:object_id>/distribution/<int:delivery_id>/resend-refused/",
+                 view(require_POST(self.resend_refused_view)),
+                 name="{}_{}_resend_refused".format(*info)),
             *super().get_urls(),
         ]
 
@@ -76,9 +93,12 @@ class DistributionAdminMixin:
 
     @admin.display(description=gettext_lazy("distribution"))
     def distribution_summary(self, obj):
+        summary = distribution_preview(obj)
         return format_html(
-            '{} <a href="{}">{}</a>', progress_line(distribution_preview(obj)),
-            self._distribution_url("distribution", obj), _("Distribution and ledger"))
+            '{} <a href="{}">{}</a>{}', progress_line(summary),
+            self._distribution_url("distribution", obj), _("Distribution and ledger"),
+            format_html_join("", '<br><strong class="errornote">{}</strong>',
+                             ((line,) for line in held_lines(summary))))
 
     # --- views ------------------------------------------------------------------
     def _distribution_url(self, name, letter, *args):
@@ -109,13 +129,15 @@ class DistributionAdminMixin:
             Delivery.objects.filter(letter=letter).select_related("mission__state"))
         for delivery in deliveries:
             delivery.resend_url = self._distribution_url("resend", letter, delivery.pk)
+            delivery.resend_refused_url = self._distribution_url(
+                "resend_refused", letter, delivery.pk)
         known = {d.mission_id for d in deliveries}
         not_served = [d for d in deliveries if d.state != Delivery.State.SENT]
         not_queued = list(letter_recipients(letter).exclude(pk__in=known).select_related("state"))
         return TemplateResponse(request, "admin/correspondence/letter/distribution.html",
                                 self._distribution_context(
             request, letter, _("Distribution of “%(letter)s”") % {"letter": letter},
-            summary=summary, progress=progress_line(summary),
+            summary=summary, progress=progress_line(summary), held=held_lines(summary),
             states=[(label, summary.counts[value]) for value, label in Delivery.State.choices],
             not_served=not_served, not_queued=not_queued,
             not_served_count=len(not_served) + len(not_queued),
@@ -147,6 +169,7 @@ class DistributionAdminMixin:
                                 self._distribution_context(
             request, letter, _("Distribute “%(letter)s”?") % {"letter": letter},
             summary=summary, refusal=refusal, progress_url=progress_url,
+            held=held_lines(summary),
             to_send=summary.recipients - summary.counts["sent"] - summary.without_address,
         ))
 
@@ -158,35 +181,48 @@ class DistributionAdminMixin:
             [d.mission.state.code, d.mission.name, d.state, d.attempts, d.message_id,
              d.recipients, d.queued_at.isoformat(),
              d.claimed_at.isoformat() if d.claimed_at else "", d.claimed_by,
-             d.sent_at.isoformat() if d.sent_at else "", d.error]
+             d.sent_at.isoformat() if d.sent_at else "", d.error, "; ".join(d.accepted),
+             refusals_text(d.refused), d.held]
             for d in Delivery.objects.filter(letter=letter).select_related("mission__state")
         ))
         return response
 
-    def resend_view(self, request, object_id, delivery_id):
+    def resend_view(self, request, object_id, delivery_id, *, refused_only=False):
         letter = self._distribution_letter(request, object_id, distribute=True)
         delivery = get_object_or_404(Delivery.objects.select_related("letter", "mission"),
                                      pk=delivery_id, letter=letter)
         try:
-            queued = delivery_resend(delivery=delivery)
+            queued = delivery_resend(delivery=delivery, refused_only=refused_only)
         except DistributionRefused as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
             if not queued:
-                self.message_user(request, _("%(mission)s is being sent the letter now.") % {
+                self.message_user(request, (
+                    _("%(mission)s has no refused address to send to now.") if refused_only
+                    else _("%(mission)s is being sent the letter now.")) % {
                     "mission": delivery.mission}, messages.WARNING)
                 return HttpResponseRedirect(self._distribution_url("distribution", letter))
-            self.message_user(request, _("%(mission)s will be sent the letter again.") % {
+            self.message_user(request, (
+                _("%(mission)s will be sent the letter again at the refused addresses.")
+                if refused_only else _("%(mission)s will be sent the letter again.")) % {
                 "mission": delivery.mission}, messages.SUCCESS)
         return HttpResponseRedirect(self._distribution_url("distribution", letter))
+
+    def resend_refused_view(self, request, object_id, delivery_id):
+        return self.resend_view(request, object_id, delivery_id, refused_only=True)
 
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The ledger, read-only: it is written by the distribution alone."""
 
-    list_display = ["mission", "letter", "state", "attempts", "sent_at", "updated_at"]
+    list_display = ["mission", "letter", "state", "attempts", "sent_at", "updated_at", "why"]
     list_select_related = ["mission", "letter"]
     list_filter = ["state", "letter"]
     search_fields = ["mission__name", "mission__state__code", "message_id", "recipients"]
     date_hierarchy = "queued_at"
+
+    @admin.display(description=gettext_lazy("held or error"))
+    def why(self, obj):
+        """The reason a worker held it (it stays queued), else the last error."""
+        return (_("Held: %(reason)s") % {"reason": obj.held}) if obj.held else obj.error

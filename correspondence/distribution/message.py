@@ -114,16 +114,24 @@ RETRY_LATER, RETRY_RECIPIENT, FAIL = "retry-later", "retry-recipient", "fail"
 def classify_failure(exc):
     """(what to do, the server's answer) for an exception raised while sending."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        answers = exc.recipients.items()
-        text = "; ".join(f"{addr}: {code} {_decode(msg)}" for addr, (code, msg) in answers)
-        permanent = all(code >= 500 for _addr, (code, _msg) in answers)
-        return (FAIL if permanent else RETRY_RECIPIENT), text
+        permanent = all(code >= 500 for code, _msg in exc.recipients.values())
+        return (FAIL if permanent else RETRY_RECIPIENT), refusals_text(answers(exc.recipients))
     if isinstance(exc, smtplib.SMTPResponseException):
         text = f"{exc.smtp_code} {_decode(exc.smtp_error)}"
         return (FAIL if exc.smtp_code >= 500 else RETRY_LATER), text
     if isinstance(exc, OSError):  # connection refused, reset, timed out; server disconnected
         return RETRY_LATER, f"{type(exc).__name__}: {exc}"
     return FAIL, f"{type(exc).__name__}: {exc}"
+
+
+def answers(refused):
+    """{address: "code answer"} from smtplib's {address: (code, answer)}."""
+    return {address: f"{code} {_decode(msg)}" for address, (code, msg) in refused.items()}
+
+
+def refusals_text(answers):
+    """One line: "address: code answer; ..." """
+    return "; ".join(f"{address}: {answer}" for address, answer in answers.items())
 
 
 def _decode(value):

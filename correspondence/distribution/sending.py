@@ -1,5 +1,11 @@
 """Sending the queued deliveries of a letter: claim a batch, send, record each outcome.
 
+Only a real send marks a delivery sent: a worker whose e-mail backend does not deliver
+(console, file, locmem, dummy: `mailers.mailer_refusal`) claims nothing and leaves the due
+deliveries queued, "held" with its reason, for a worker that can send them. A server that
+takes the message for some of a mission's addresses and refuses the others leaves the
+delivery "partly delivered", with each address's outcome; a re-send goes to the others.
+
 Exactly once: each delivery is claimed by one conditional UPDATE (queued -> sending) that is
 committed before the SMTP transaction starts, and marked sent right after it ends. A worker
 that dies between the two leaves its delivery in "sending"; after IGN_DELIVERY_STUCK_SECONDS
@@ -24,7 +30,16 @@ from django.utils.translation import gettext as _
 from sessions.models import MissionAddress
 
 from ..models import Delivery, Letter
-from .message import FAIL, RETRY_LATER, MessageContent, classify_failure
+from .mailers import mailer_refusal, mailer_send
+from .message import (
+    FAIL,
+    RETRY_LATER,
+    RETRY_RECIPIENT,
+    MessageContent,
+    answers,
+    classify_failure,
+    refusals_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +78,12 @@ def worker_name():
 def deliveries_claim(*, letter_id, worker, size=CLAIM_BATCH):
     """Take up to `size` due deliveries (queued -> sending), committed before any sending.
 
-    Returns [(delivery, [addresses])]. On PostgreSQL rows another worker is claiming are
-    skipped (SKIP LOCKED); everywhere the conditional UPDATE is what guarantees that only one
-    worker wins a delivery. A batch costs one commit, not one per message; a worker killed
-    mid-batch leaves the rest "sending" until recovered, and they are then sent once.
+    Returns [(delivery, [addresses])]: the mission's addresses that have not taken the
+    message yet (all of them, but after a partial delivery). On PostgreSQL rows another
+    worker is claiming are skipped (SKIP LOCKED); everywhere the conditional UPDATE is what
+    guarantees that only one worker wins a delivery. A batch costs one commit, not one per
+    message; a worker killed mid-batch leaves the rest "sending" until recovered, and they
+    are then sent once.
     """
     skip_locked = connection.features.has_select_for_update_skip_locked
     now = timezone.now()
@@ -81,7 +98,7 @@ def deliveries_claim(*, letter_id, worker, size=CLAIM_BATCH):
             return []
         Delivery.objects.filter(pk__in=candidates, state=Delivery.State.QUEUED).update(
             state=Delivery.State.SENDING, claimed_at=now, claimed_by=worker, updated_at=now,
-            attempts=F("attempts") + 1,
+            attempts=F("attempts") + 1, held="",
         )
     # A worker name is unique to its process, which claims one batch at a time.
     won = list(Delivery.objects.filter(
@@ -92,7 +109,24 @@ def deliveries_claim(*, letter_id, worker, size=CLAIM_BATCH):
             mission_id__in=[d.mission_id for d in won]).order_by().values_list(
             "mission_id", "email"):
         addresses.setdefault(mission_id, []).append(address)
-    return [(d, sorted(addresses.get(d.mission_id, []))) for d in won]
+    return [(d, sorted(set(addresses.get(d.mission_id, [])) - set(d.accepted))) for d in won]
+
+
+def deliveries_hold(*, letter_id, reason):
+    """Leave the letter's due deliveries queued, unsent, with the reason they were not sent.
+
+    Side effects: each due queued delivery records `reason` in `held` and falls due again
+    after IGN_DELIVERY_RETRY_SECONDS (so that the follow-up task lets a worker that can send
+    take them); attempts are unchanged (none was made). Returns their number.
+    """
+    now = timezone.now()
+    held = Delivery.objects.filter(
+        letter_id=letter_id, state=Delivery.State.QUEUED, next_attempt_at__lte=now,
+    ).update(held=reason, updated_at=now,
+             next_attempt_at=now + timedelta(seconds=settings.IGN_DELIVERY_RETRY_SECONDS))
+    if held:
+        logger.warning("Held %d deliveries of letter %s: %s", held, letter_id, reason)
+    return held
 
 
 def deliveries_release(*, deliveries, worker, at=None):
@@ -109,16 +143,27 @@ def _backoff(attempts):
                MAX_BACKOFF_SECONDS)
 
 
-def _record(delivery, outcome, text, recipients):
+def _record(delivery, outcome, text, recipients, *, took=(), refused=None):
+    """Record an attempt: `took` the addresses that took the message, `refused` the others.
+
+    A delivery that some addresses took, at this attempt or an earlier one, is never
+    recorded failed: it is partly delivered, with each address's outcome.
+    """
     now = timezone.now()
-    fields = {"recipients": "; ".join(recipients), "updated_at": now}
+    accepted = [*delivery.accepted, *(a for a in took if a not in delivery.accepted)]
+    fields = {"recipients": "; ".join(recipients), "updated_at": now, "accepted": accepted,
+              "refused": refused or {}}
     if outcome == "sent":
-        fields.update(state=Delivery.State.SENT, sent_at=now, error="")
+        fields.update(state=Delivery.State.SENT, sent_at=now, error="", refused={})
     elif outcome == FAIL or delivery.attempts >= settings.IGN_DELIVERY_MAX_ATTEMPTS:
         if outcome != FAIL:
             text = _("Gave up after %(n)d attempts: %(error)s") % {
                 "n": delivery.attempts, "error": text}
-        fields.update(state=Delivery.State.FAILED, error=text)
+        if accepted:
+            fields.update(state=Delivery.State.PARTIAL, error=text,
+                          sent_at=now if took else delivery.sent_at or now)
+        else:
+            fields.update(state=Delivery.State.FAILED, error=text)
     else:
         fields.update(state=Delivery.State.QUEUED, error=text,
                       next_attempt_at=now + timedelta(seconds=_backoff(delivery.attempts)))
@@ -129,8 +174,10 @@ def _record(delivery, outcome, text, recipients):
 @dataclass
 class RunReport:
     sent: int = 0
+    partial: int = 0
     failed: int = 0
     retry: int = 0
+    held: int = 0
     stopped: str = ""
     retry_at: object = None
     errors: list = field(default_factory=list)
@@ -140,17 +187,24 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
     """Send every due delivery of the letter, one SMTP connection for the run.
 
     Side effects: deliveries claimed, sent through the default mailer and recorded sent,
-    failed (permanent 5xx answer, bad address, no address) or queued again with backoff
-    (temporary failure); a temporary server failure ends the run. Deliveries that remain
-    queued for later are scheduled by the caller (`correspondence.tasks.deliver_letter`, then
-    `schedule_follow_up`).
+    partly delivered (some addresses refused for good), failed (permanent 5xx answer, bad
+    address, no address) or queued again with backoff (temporary failure); a temporary
+    server failure ends the run. When the default mailer does not deliver (a development
+    backend), nothing is claimed or sent: the due deliveries are held (`deliveries_hold`).
+    Deliveries that remain queued for later are scheduled by the caller
+    (`correspondence.tasks.deliver_letter`, then `schedule_follow_up`).
     """
     worker = worker or worker_name()
     letter = Letter.objects.select_related("letterhead").get(pk=letter_id)
     deliveries_recover(letter=letter)
-    content = MessageContent.for_letter(letter)
     report = RunReport()
     mailer = mailers.default
+    refusal = mailer_refusal(mailer, worker=worker)
+    if refusal:
+        report.held = deliveries_hold(letter_id=letter_id, reason=refusal)
+        report.stopped = refusal
+        return report
+    content = MessageContent.for_letter(letter)
     # A batch is never held longer than half the time after which it counts as stuck.
     hold = timedelta(seconds=settings.IGN_DELIVERY_STUCK_SECONDS / 2)
     try:
@@ -159,14 +213,15 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
             if not batch:
                 break
             for index, (delivery, addresses) in enumerate(batch):
-                done = report.sent + report.failed + report.retry
+                done = report.sent + report.partial + report.failed + report.retry
                 if (limit is not None and done >= limit) or report.stopped or (
                         timezone.now() - delivery.claimed_at > hold):
                     deliveries_release(deliveries=[d for d, _a in batch[index:]],
                                        worker=worker, at=report.retry_at)
                     break
                 _send_one(mailer, content, delivery, addresses, report)
-            if limit is not None and report.sent + report.failed + report.retry >= limit:
+            done = report.sent + report.partial + report.failed + report.retry
+            if limit is not None and done >= limit:
                 break
     finally:
         with suppress(OSError, smtplib.SMTPException):
@@ -181,25 +236,47 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
 
 def _send_one(mailer, content, delivery, addresses, report):
     if not addresses:
-        _record(delivery, FAIL, _("no address"), [])
-        report.failed += 1
+        if delivery.accepted:  # every address the mission has left took it before
+            _record(delivery, "sent", "", [])
+            report.sent += 1
+        else:
+            _record(delivery, FAIL, _("no address"), [])
+            report.failed += 1
         return
     try:
-        mailer.open()  # kept open: send_messages() then leaves it open
-        mailer.send_messages([content.message(delivery, addresses)])
+        mailer.open()  # kept open: the send then leaves it open
+        refused = mailer_send(mailer, content.message(delivery, addresses))
     except Exception as exc:
         outcome, text = classify_failure(exc)
         if outcome == FAIL and not isinstance(exc, smtplib.SMTPException | ValueError):
             logger.exception("Unexpected error sending %s", delivery.message_id)
-        fields = _record(delivery, outcome, text, addresses)
+        refused = (answers(exc.recipients) if isinstance(exc, smtplib.SMTPRecipientsRefused)
+                   else None)
+        fields = _record(delivery, outcome, text, addresses, refused=refused)
         report.errors.append(f"{delivery.mission.state.code}: {text}")
         if fields["state"] == Delivery.State.FAILED:
             report.failed += 1
+        elif fields["state"] == Delivery.State.PARTIAL:
+            report.partial += 1
         else:
             report.retry += 1
         if outcome == RETRY_LATER:
             report.stopped = text
             report.retry_at = timezone.now() + timedelta(seconds=_backoff(delivery.attempts))
     else:
-        _record(delivery, "sent", "", addresses)
-        report.sent += 1
+        if not refused:
+            _record(delivery, "sent", "", addresses, took=addresses)
+            report.sent += 1
+            return
+        # The server took it for some addresses and refused the others: those alone are
+        # tried again, later, when every refusal was temporary.
+        permanent = all(code >= 500 for code, _msg in refused.values())
+        text = refusals_text(answers(refused))
+        fields = _record(delivery, FAIL if permanent else RETRY_RECIPIENT, text, addresses,
+                         took=[a for a in addresses if a not in refused],
+                         refused=answers(refused))
+        report.errors.append(f"{delivery.mission.state.code}: {text}")
+        if fields["state"] == Delivery.State.PARTIAL:
+            report.partial += 1
+        else:
+            report.retry += 1

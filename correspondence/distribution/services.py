@@ -5,9 +5,10 @@ ledger's rules of exactly-once sending are described there.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +18,7 @@ from sessions.models import Mission, MissionAddress, State
 
 from ..models import Delivery, Letter
 from ..tasks import deliver_letter
+from .mailers import backend_path, mailer_refusal
 from .sending import deliveries_recover
 
 logger = logging.getLogger(__name__)
@@ -84,10 +86,26 @@ class DistributionSummary:
     requeued: int = 0
     recovered: int = 0
     tasks: int = 0
+    # {reason: number} of the queued deliveries a worker refused to send, as it recorded.
+    held: dict = field(default_factory=dict)
 
     @property
     def to_send(self):
         return self.counts[Delivery.State.QUEUED] + self.counts[Delivery.State.SENDING]
+
+
+def mailer_warning():
+    """A warning when this process's own e-mail backend delivers nothing, else "".
+
+    Only a warning: the worker decides for itself, with its own settings, and holds what it
+    cannot send.
+    """
+    mailer = mailers.default
+    if not mailer_refusal(mailer):
+        return ""
+    return _("Warning: this process's e-mail backend (%(backend)s) delivers nothing; a "
+             "worker with the same settings would hold the deliveries, unsent.") % {
+        "backend": backend_path(mailer)}
 
 
 def distribution_preview(letter, *, missions=None):
@@ -100,6 +118,7 @@ def distribution_preview(letter, *, missions=None):
         recipients=recipients.count(),
         counts=Delivery.objects.filter(letter=letter, mission__in=recipients).counts(),
         without_address=recipients.filter(addresses__isnull=True).count(),
+        held=Delivery.objects.filter(letter=letter).held(),
     )
 
 
@@ -111,8 +130,10 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
 
     Side effects, in one transaction: deliveries stuck in "sending" are recovered; every
     recipient mission without a delivery gets one (queued, or failed "no address" when the
-    mission has no address); failed deliveries of missions that now have an address are
-    queued again; every queued delivery is made due now. After commit, `parallel`
+    mission has no address); failed and partly delivered deliveries of missions that have
+    an address are queued again (a partly delivered one for the addresses that did not take
+    it); every queued delivery is made due now, held ones too (their reason stays until a
+    worker takes them). After commit, `parallel`
     `deliver_letter` tasks are enqueued on the "distribution" queue if anything is queued.
     Raises DistributionRefused (nothing written) when the letter cannot be sent.
     """
@@ -138,7 +159,8 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
         # A concurrent run may have created some meanwhile: the unique constraint decides.
         Delivery.objects.bulk_create(new, ignore_conflicts=True)
         failed_again = Delivery.objects.filter(
-            letter=letter, state=Delivery.State.FAILED, mission_id__in=with_address)
+            letter=letter, state__in=[Delivery.State.FAILED, Delivery.State.PARTIAL],
+            mission_id__in=with_address)
         if missions is not None:
             failed_again = failed_again.filter(mission__in=recipients)
         requeued = failed_again.update(
@@ -150,6 +172,7 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
             counts=Delivery.objects.filter(letter=letter, mission__in=recipients).counts(),
             without_address=recipients.exclude(pk__in=with_address).count(),
             created=len(new), requeued=requeued, recovered=recovered,
+            held=Delivery.objects.filter(letter=letter).held(),
         )
         if summary.counts[Delivery.State.QUEUED]:
             summary.tasks = max(1, parallel)
@@ -159,20 +182,26 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
     return summary
 
 
-def delivery_resend(*, delivery):
-    """Queue one mission's delivery again on request, whatever its state, and start it.
+def delivery_resend(*, delivery, refused_only=False):
+    """Queue one mission's delivery again on request, and start it.
 
     Side effects: the delivery goes back to "queued", due now (same Message-ID); a
-    `deliver_letter` task is enqueued after commit. Returns False, changing nothing, while
-    the delivery is being sent.
+    `deliver_letter` task is enqueued after commit. A full re-send (whatever the state) goes
+    to all the mission's addresses again; with `refused_only`, a partly delivered delivery
+    goes to the addresses that did not take it. Returns False, changing nothing, while the
+    delivery is being sent (or, with `refused_only`, unless it is partly delivered).
     """
     distribution_check(delivery.letter)
+    now = timezone.now()
     with transaction.atomic():
-        queued = Delivery.objects.filter(pk=delivery.pk).exclude(
-            state=Delivery.State.SENDING,
-        ).update(state=Delivery.State.QUEUED, next_attempt_at=timezone.now(),
-                 updated_at=timezone.now(),
-                 error=_("Re-send requested."))
+        deliveries = Delivery.objects.filter(pk=delivery.pk).exclude(state=Delivery.State.SENDING)
+        if refused_only:
+            deliveries = deliveries.filter(state=Delivery.State.PARTIAL)
+            fields = {"error": _("Re-send to the refused addresses requested.")}
+        else:
+            fields = {"error": _("Re-send requested."), "accepted": [], "refused": {}}
+        queued = deliveries.update(
+            state=Delivery.State.QUEUED, next_attempt_at=now, updated_at=now, **fields)
         if queued:
             letter_id = delivery.letter_id
             transaction.on_commit(lambda: deliver_letter.enqueue(letter_id))

@@ -21,6 +21,11 @@ class DeliveryQuerySet(models.QuerySet):
     def not_served(self):
         return self.exclude(state=Delivery.State.SENT)
 
+    def held(self):
+        """{reason: number} of the queued deliveries a worker refused to send, and why."""
+        return dict(self.filter(state=Delivery.State.QUEUED).exclude(held="")
+                    .values_list("held").annotate(n=models.Count("pk")).order_by("held"))
+
 
 class Delivery(models.Model):
     """The ledger: one record per (letter, mission), proving what each mission was sent."""
@@ -29,6 +34,8 @@ class Delivery(models.Model):
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
+        # Some of the mission's addresses took the message, the others refused it for good.
+        PARTIAL = "partial", _("Partly delivered")
         FAILED = "failed", _("Failed")
 
     letter = models.ForeignKey(
@@ -44,8 +51,14 @@ class Delivery(models.Model):
                                   validators=[validate_single_line])
     recipients = models.TextField(_("sent to"), blank=True, help_text=_(
         "The addresses of the last attempt, separated by “; ”."), validators=[validate_multi_line])
+    accepted = models.JSONField(_("accepted by"), default=list, blank=True, help_text=_(
+        "The addresses whose server took the message (since the last full re-send)."))
+    refused = models.JSONField(_("refused by"), default=dict, blank=True, help_text=_(
+        "The addresses the server refused at the last attempt, with its answer."))
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True, validators=[validate_multi_line])
+    held = models.TextField(_("held"), blank=True, validators=[validate_multi_line], help_text=_(
+        "Why the last worker that took this delivery did not send it (it stays queued)."))
     queued_at = models.DateTimeField(_("queued"))
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
@@ -70,8 +83,16 @@ class Delivery(models.Model):
                 violation_error_message=_("This mission already has a delivery of this letter."),
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["queued", "sending", "sent", "failed"]),
+                condition=Q(state__in=["queued", "sending", "sent", "partial", "failed"]),
                 name="delivery_state_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="partial") | (Q(sent_at__isnull=False) & ~Q(error="")),
+                name="delivery_partial_has_time_and_says_why",
+            ),
+            models.CheckConstraint(
+                condition=Q(held="") | Q(state="queued"),
+                name="delivery_held_only_while_queued",
             ),
             models.CheckConstraint(
                 condition=~Q(state="sent") | Q(sent_at__isnull=False),
@@ -89,6 +110,11 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.letter.slug} → {self.mission}"
+
+    @property
+    def outcomes(self):
+        """[(address, the server's answer or "" when it took the message)], accepted first."""
+        return [*((address, "") for address in self.accepted), *self.refused.items()]
 
 
 class FollowUp(models.Model):

@@ -90,11 +90,15 @@ def free_port():
 
 
 class RecordingMailbox(Mailbox):
-    """A Maildir that can refuse addresses, answer slowly, or go down after n messages."""
+    """A Maildir that can refuse addresses, answer slowly, or go down after n messages.
+
+    `refuse`: addresses answered 550 at RCPT; `answers`: {address: the RCPT answer}.
+    """
 
     def __init__(self, mail_dir, *, refuse=(), delay=0.0):
         super().__init__(mail_dir)
         self.refuse = {address.lower() for address in refuse}
+        self.answers = {}
         self.delay = delay
         self.down_after = None
         self.accepted = 0
@@ -111,6 +115,8 @@ class RecordingMailbox(Mailbox):
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
             return "550 5.1.1 Mailbox unavailable"
+        if address.lower() in self.answers:
+            return self.answers[address.lower()]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
