@@ -15,6 +15,7 @@ from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter
 from .search import LetterSearchMixin
 from .services import letter_for_code, letter_for_pdf
+from .watermark import watermark_url
 
 
 def visible_letters(request):
@@ -50,7 +51,8 @@ class LetterDetailView(DetailView):
     def get_context_data(self, **kwargs):
         enclosures = self.object.enclosures.select_related(
             "enclosed_letter__letterhead").prefetch_related("enclosed_letter__signatories")
-        return super().get_context_data(enclosures=enclosures, **kwargs)
+        watermark = watermark_url(_("Draft: not issued")) if self.object.is_draft else None
+        return super().get_context_data(enclosures=enclosures, watermark=watermark, **kwargs)
 
 
 @require_http_methods(["GET", "HEAD"])
