@@ -308,6 +308,9 @@ def _markdown(text, extensions):
                              output_format="html")
 
 
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
+
+
 def _allowed_value(tag, attribute, value):
     if attribute == "align" and value not in ALIGNMENTS:
         return None
@@ -336,6 +339,8 @@ def render_body(text):
         strip_comments=True,
         attribute_filter=_allowed_value,
     )
+    # Raw HTML blocks reach the sanitiser inside paragraphs, which leave empty ones around.
+    clean = _EMPTY_PARAGRAPH.sub("", clean)
     return mark_safe(typeset(clean))  # noqa: S308 - sanitised, then only spans added
 
 
