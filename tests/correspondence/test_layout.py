@@ -278,7 +278,7 @@ def html_depth(html):
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("text", ["[" * 8000, "*" * 8000, "<" * 8000, "- " * 8000,
+@pytest.mark.parametrize("text", ["[" * 8000, "*" * 8000, "<" * 8000, "- " * 8000 + "x",
                                   "> " * 8000, "1. " * 8000,
                                   "".join("\t" * i + "- x\n" for i in range(400)),
                                   "<blockquote>" * 5000 + "deep"],
