@@ -3,8 +3,10 @@
     .venv/bin/python bench/body_render.py [--size 8000] [--rounds 3]
 
 Prints each body's length and its median render time (Markdown, sanitiser and the
-typography rules of `correspondence.rendering.render_body`); asserts nothing about time.
-Goal: every body up to the body's maximum length renders in well under a second.
+typography rules of `correspondence.rendering.render_body`), as wall-clock time and as
+this process's CPU time (the figure to read on a busy machine); asserts nothing about
+time. Goal: every body up to the body's maximum length (`--size 50000`) renders in well
+under a second.
 """
 
 import argparse
@@ -57,17 +59,19 @@ def main():
     sys.path.insert(0, str(ROOT))
     from correspondence.rendering import render_body
 
-    worst = 0.0
+    worst = [0.0, 0.0]
+    print(f"{'body':<18} {'length':>7}        {'wall':>9}    {'CPU':>9}")
     for name, body in pathological(args.size):
-        times = []
+        walls, cpus = [], []
         for _ in range(args.rounds):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             render_body(body)
-            times.append(time.perf_counter() - start)
-        median = statistics.median(times)
-        worst = max(worst, median)
-        print(f"{name:<18} {len(body):>7} chars  {median * 1000:9.1f} ms")
-    print(f"{'slowest':<18} {'':>7}        {worst * 1000:9.1f} ms")
+            walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - start_cpu)
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
+        worst = [max(worst[0], wall), max(worst[1], cpu)]
+        print(f"{name:<18} {len(body):>7} chars  {wall * 1000:6.1f} ms  {cpu * 1000:6.1f} ms")
+    print(f"{'slowest':<18} {'':>7}        {worst[0] * 1000:6.1f} ms  {worst[1] * 1000:6.1f} ms")
 
 
 if __name__ == "__main__":
