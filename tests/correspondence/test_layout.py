@@ -367,6 +367,26 @@ def test_draft_pdf_carries_the_watermark_on_every_page_and_its_text_unchanged(ad
         issued_pages, f"Verification code {issued.verification_code}")
 
 
+def test_draft_watermark_is_an_artifact_on_every_page(admin_client):
+    import pikepdf
+
+    letter = make_letter(body="\n\n".join(["We are grateful to all delegations. " * 12] * 16))
+    draft = admin_client.get(reverse("admin:correspondence_letter_preview_pdf",
+                                     args=[letter.pk])).content
+
+    with pikepdf.open(io.BytesIO(draft)) as pdf:
+        for page in pdf.pages:
+            marked, drawn = [], []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) in ("BMC", "BDC"):
+                    marked.append(str(operands[0]))
+                elif str(operator) == "EMC":
+                    marked.pop()
+                elif str(operator) == "Do":  # the background: the watermark's outlines
+                    drawn.append(marked[-1] if marked else None)
+            assert drawn and all(tag == "/Artifact" for tag in drawn), drawn
+
+
 def test_draft_page_carries_the_watermark_and_an_issued_page_none(admin_client):
     draft = make_letter()
     issued = make_issued_letter(pdf=b"%PDF-1.7 not read")
