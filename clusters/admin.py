@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from common.admin import accent_insensitive
+
 from .models import Cluster
 
 
 @admin.register(Cluster)
 class ClusterAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "slug"]
-    search_fields = ["title", "description"]
+    search_fields = accent_insensitive("title", "description")
     prepopulated_fields = {"slug": ["title"]}

@@ -4,12 +4,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_multi_line, validate_single_line
+
 
 class Cluster(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    slug = models.SlugField(_("slug"), unique=True)
-    title = models.CharField(_("title"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    slug = models.SlugField(_("slug"), unique=True, validators=[validate_single_line])
+    title = models.CharField(_("title"), max_length=200, unique=True,
+                             validators=[validate_single_line])
+    description = models.TextField(_("description"), blank=True, validators=[validate_multi_line])
 
     class Meta:
         ordering = ["number"]

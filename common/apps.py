@@ -9,6 +9,8 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self):
+        from . import unaccent
         from .cache import connect_signals
 
         connect_signals()
+        unaccent.register()

@@ -9,11 +9,26 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .distribution.admin import DistributionAdminMixin
+from common.admin import accent_insensitive
+
+from .distribution.admin import DISTRIBUTE_PERMISSION, DistributionAdminMixin, progress_line
+from .distribution.services import (
+    DistributionRefused,
+    distribution_preview,
+    letter_distribute,
+    original_distribution_check,
+    original_missions,
+)
 from .forms import EnclosureAdminForm, LetterAdminForm
 from .models import Enclosure, Letter, Letterhead, Signatory
-from .pdf import render_letter_pdf
-from .services import letter_correct, letter_issue
+from .pdf import UnreadableAnnex, render_letter_pdf
+from .services import (
+    corrected_packet_problems,
+    letter_correct,
+    letter_correct_packet,
+    letter_issue,
+    packet_replacements,
+)
 
 
 class DraftOnlyInline:
@@ -48,7 +63,7 @@ class EnclosureInline(DraftOnlyInline, admin.TabularInline):
 @admin.register(Letterhead)
 class LetterheadAdmin(admin.ModelAdmin):
     list_display = ["name", "place", "paper_size"]
-    search_fields = ["name"]
+    search_fields = accent_insensitive("name")
 
 
 @admin.register(Letter)
@@ -57,7 +72,10 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "date", "letterhead", "status", "issued_at"]
     list_filter = ["status", "letterhead", "session"]
     list_select_related = ["letterhead"]
-    search_fields = ["subject", "slug", "body", "verification_code"]
+    # The signatories too: "Lajcak" finds the letters signed "Lajčák".
+    search_fields = ["slug", "verification_code", *accent_insensitive(
+        "subject", "body", "signatories__block", "signatories__person__given_name",
+        "signatories__person__family_name")]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["subject"]}
     autocomplete_fields = ["session", "letterhead", "recipients", "clusters", "meetings",
@@ -101,6 +119,11 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
             path("<int:pk>/issue/", wrap(self.issue_view), name="correspondence_letter_issue"),
             path("<int:pk>/correct/", wrap(self.correct_view),
                  name="correspondence_letter_correct"),
+            path("<int:pk>/correct-packet/", wrap(self.correct_packet_view),
+                 name="correspondence_letter_correct_packet"),
+            path("<int:pk>/distribution/to-original-missions/",
+                 wrap(self.distribute_to_original_view),
+                 name="correspondence_letter_distribute_original"),
         ] + super().get_urls()
 
     def _letter(self, request, pk):
@@ -125,7 +148,11 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
 
     def preview_pdf_view(self, request, pk):
         letter = self._letter(request, pk)
-        pdf = render_letter_pdf(letter) if letter.is_draft else bytes(letter.pdf.content)
+        try:
+            pdf = render_letter_pdf(letter) if letter.is_draft else bytes(letter.pdf.content)
+        except UnreadableAnnex as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(self._change_url(letter))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{letter.slug}-preview.pdf"'
         response["Cache-Control"] = "no-store"
@@ -162,3 +189,65 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
             "Correction %(number)s created as a draft: edit it, then issue it.") % {
             "number": f"Corr.{correction.correction_number}"}, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(correction))
+
+    def correct_packet_view(self, request, pk):
+        """Confirm, then start a corrected packet: a draft Corr.N enclosing the corrections."""
+        letter = self._letter(request, pk)
+        if not (self.has_issue_permission(request, letter) and self.has_add_permission(request)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return TemplateResponse(request, "admin/correspondence/letter/confirm.html", {
+                **self.admin_site.each_context(request), "opts": self.model._meta,
+                "original": letter, "title": _("Issue a corrected packet?"),
+                "action": "correct_packet", "problems": corrected_packet_problems(letter),
+                "replacements": packet_replacements(letter) if not letter.is_draft else [],
+            })
+        try:
+            packet = letter_correct_packet(letter=letter, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(self._change_url(letter))
+        self.message_user(request, _(
+            "Corrected packet %(number)s created as a draft, enclosing the current "
+            "corrections: check it, then issue it.") % {
+            "number": f"Corr.{packet.correction_number}"}, messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(packet))
+
+    def distribute_to_original_view(self, request, pk):
+        """Confirm, then send an issued correction to the missions its original went to."""
+        letter = self._letter(request, pk)
+        if not request.user.has_perm(DISTRIBUTE_PERMISSION):
+            raise PermissionDenied
+        progress_url = self._distribution_url("distribution", letter)
+        missions = original_missions(letter)
+        if request.method == "POST":
+            try:
+                original_distribution_check(letter)
+                summary = letter_distribute(letter=letter, missions=missions)
+            except DistributionRefused as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(progress_url)
+            self.message_user(request, _(
+                "Queued %(n)d deliveries to the missions the original was distributed to. "
+                "%(progress)s") % {"n": summary.counts["queued"],
+                                   "progress": progress_line(distribution_preview(letter))},
+                messages.SUCCESS)
+            return HttpResponseRedirect(progress_url)
+        refusal = None
+        try:
+            original_distribution_check(letter)
+        except DistributionRefused as exc:
+            refusal = str(exc)
+        summary = distribution_preview(letter, missions=missions)
+        original_count = missions.count()
+        return TemplateResponse(
+            request, "admin/correspondence/letter/distribute_original_confirm.html",
+            self._distribution_context(
+                request, letter, _("Distribute “%(letter)s” to the original's missions?") % {
+                    "letter": letter},
+                summary=summary, refusal=refusal, progress_url=progress_url,
+                original_count=original_count,
+                not_addressed=original_count - summary.recipients,
+                to_send=summary.recipients - summary.counts["sent"] - summary.without_address,
+            ))

@@ -4,17 +4,46 @@ from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.cache import public_cache
+from common.feeds import PlainTextAtomFeed
 
 from .models import Letter
 
 
+class LettersAtomFeed(PlainTextAtomFeed):
+    """Atom, with a `related` link from an entry to each correction its packet is behind."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for href, title in item.get("related", ()):
+            handler.addQuickElement("link", "", {"rel": "related", "href": href, "title": title})
+
+
+def notice_text(notice, url):
+    """One superseded enclosure, as a sentence of the entry's summary (`url`: the correction's)."""
+    values = {"subject": notice.letter.subject, "url": url,
+              "within": notice.within.subject if notice.within else "",
+              "number": notice.correction.correction_number if notice.correction else ""}
+    if notice.within and notice.correction:
+        text = gettext("The letter “%(subject)s”, enclosed in “%(within)s”, has been "
+                       "superseded by a correction: Corr.%(number)s, %(url)s")
+    elif notice.within:
+        text = gettext("The letter “%(subject)s”, enclosed in “%(within)s”, has been "
+                       "superseded by a correction.")
+    elif notice.correction:
+        text = gettext("The enclosed letter “%(subject)s” has been superseded by a "
+                       "correction: Corr.%(number)s, %(url)s")
+    else:
+        text = gettext("The enclosed letter “%(subject)s” has been superseded by a correction.")
+    return text % values
+
+
 @method_decorator(public_cache, name="__call__")
 class LettersFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = LettersAtomFeed
     title = _("IGN official letters")
     subtitle = _("Letters issued on the intergovernmental negotiations, newest first.")
 
@@ -28,11 +57,19 @@ class LettersFeed(Feed):
     def items(self, request):
         letters = list(
             Letter.objects.public().select_related("session", "letterhead")
-            .annotate(pdf_bytes=F("pdf__size"))
+            .annotate(pdf_bytes=F("pdf__size")).with_enclosure_notices()
             .order_by("-issued_at", "-pk")[:50]
         )
         for letter in letters:
             letter.absolute_pdf_url = request.build_absolute_uri(letter.get_pdf_url())
+            letter.related = [
+                (request.build_absolute_uri(n.correction.get_absolute_url()),
+                 n.correction.subject)
+                for n in letter.superseded_enclosures if n.correction]
+            letter.notices = [
+                notice_text(n, n.correction and request.build_absolute_uri(
+                    n.correction.get_absolute_url()))
+                for n in letter.superseded_enclosures]
         return letters
 
     def item_title(self, letter):
@@ -44,7 +81,7 @@ class LettersFeed(Feed):
             parts.append(letter.date.strftime("%-d %B %Y"))
         if letter.reference:
             parts.append(letter.reference)
-        return " · ".join(parts)
+        return " · ".join([*parts, *letter.notices])
 
     def item_link(self, letter):
         return letter.get_absolute_url()
@@ -53,7 +90,11 @@ class LettersFeed(Feed):
         return letter.issued_at
 
     def item_updateddate(self, letter):
-        return letter.updated_at
+        # An entry whose packet has a superseded letter changed when that letter was.
+        return max([letter.updated_at, *(n.updated_at for n in letter.superseded_enclosures)])
+
+    def item_extra_kwargs(self, letter):
+        return {"related": letter.related}
 
     def item_enclosure_url(self, letter):
         return letter.absolute_pdf_url

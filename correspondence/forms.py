@@ -1,14 +1,15 @@
 """Forms of the letters: the public verification form and the admin's annex upload."""
 
-import io
-
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_single_line
+
 from .models import Enclosure, Letter
+from .pdf import UnreadableAnnex, check_annex
 from .rendering import BODY_MAX_CHARS, body_problems
 
 PDF_MAGIC = b"%PDF-"
@@ -21,9 +22,10 @@ NOT_A_PDF = _("This file is not a PDF.")
 def check_pdf_upload(uploaded, *, max_bytes, readable=False, not_pdf=NOT_A_PDF):
     """Refuse a file larger than `max_bytes` or that is not a PDF; return the file, rewound.
 
-    With `readable`, also refuse a PDF that pypdf cannot open, an encrypted one and one
-    without a page (an annex is appended page by page). The public verification form does
-    not ask for it: parsing strangers' files costs time, and a damaged file matches nothing.
+    With `readable`, also refuse a PDF whose pages cannot be appended to a letter's PDF as
+    annexes are (`correspondence.pdf.check_annex`: damaged, encrypted, without a page, a page
+    tree that loops or nests too deep). The public verification form does not ask for it:
+    parsing strangers' files costs time, and a damaged file matches nothing.
     """
     if uploaded.size > max_bytes:
         raise forms.ValidationError(
@@ -37,26 +39,19 @@ def check_pdf_upload(uploaded, *, max_bytes, readable=False, not_pdf=NOT_A_PDF):
         raise forms.ValidationError(not_pdf, code="not_pdf")
     if not readable:
         return uploaded
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
-        reader = PdfReader(io.BytesIO(uploaded.read()))
-        pages = len(reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-        raise forms.ValidationError(
-            _("This PDF cannot be read; it may be damaged."), code="unreadable") from None
+        check_annex(uploaded.read())
+    except UnreadableAnnex as exc:
+        raise forms.ValidationError(str(exc), code=exc.code) from None
     finally:
         uploaded.seek(0)
-    if reader.is_encrypted or pages == 0:
-        raise forms.ValidationError(
-            _("This PDF is encrypted or has no page."), code="unusable")
     return uploaded
 
 
 class VerifyCodeForm(forms.Form):
     code = forms.CharField(label=_("Verification code"), max_length=20, help_text=_(
-        "As printed at the foot of each page, e.g. ABCD-2345."))
+        "As printed at the foot of each page, e.g. ABCD-2345."),
+        validators=[validate_single_line])
 
 
 class VerifyFileForm(forms.Form):

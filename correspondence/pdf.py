@@ -193,21 +193,70 @@ def render_letter_pdf(letter):
     return pdf
 
 
-def append_annexes(pdf, annexes):
-    """Append the PDF annexes' pages, each with its bookmark, keeping the letter's metadata."""
-    from pypdf import PdfReader, PdfWriter
+class UnreadableAnnex(ValueError):
+    """A PDF annex whose pages cannot be appended: damaged, encrypted, without a page, or a
+    page tree that pypdf cannot walk (one that loops, or nests too deep)."""
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for annex in annexes:
-        first_page = len(writer.pages)
-        with annex.annex.open("rb") as fh:
-            writer.append(PdfReader(io.BytesIO(fh.read())), import_outline=False)
+    def __init__(self, message, *, code):
+        super().__init__(message)
+        self.code = code
+
+
+def _append_pdf(writer, data):
+    """Append the pages of the PDF `data` to `writer`, without their annotations or page
+    actions; UnreadableAnnex if pypdf cannot read or walk them."""
+    from pypdf import PdfReader
+
+    first_page = len(writer.pages)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted or len(reader.pages) == 0:
+            raise UnreadableAnnex(_("This PDF is encrypted or has no page."), code="unusable")
+        writer.append(reader, import_outline=False)
         # An annex brings its pages' content only: no annotation, link or page action
         # (which could carry JavaScript or a form) reaches the document we distribute.
         for page in writer.pages[first_page:]:
             for key in ("/Annots", "/AA"):
                 if key in page:
                     del page[key]
+    except UnreadableAnnex:
+        raise
+    except Exception as exc:  # whatever the parser fails with on these bytes
+        raise UnreadableAnnex(_("This PDF cannot be read; it may be damaged."),
+                              code="unreadable") from exc
+
+
+def check_annex(data):
+    """Walk the PDF `data` as `append_annexes` will: append its pages to a new document and
+    write it. Raises UnreadableAnnex (with a message for the uploader) if that fails."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    _append_pdf(writer, data)
+    try:
+        writer.write(io.BytesIO())
+    except Exception as exc:  # whatever the writer fails with on these pages
+        raise UnreadableAnnex(_("This PDF cannot be read; it may be damaged."),
+                              code="unreadable") from exc
+
+
+def append_annexes(pdf, annexes):
+    """Append the PDF annexes' pages, each with its bookmark, keeping the letter's metadata.
+
+    Raises UnreadableAnnex naming the annex if one cannot be appended (uploads are checked
+    with `check_annex`, so only a file stored before that check can be refused here).
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for annex in annexes:
+        first_page = len(writer.pages)
+        try:
+            with annex.annex.open("rb") as fh:
+                _append_pdf(writer, fh.read())
+        except (UnreadableAnnex, OSError) as exc:
+            raise UnreadableAnnex(_("The annex “%(annex)s” cannot be added: %(reason)s") % {
+                "annex": annex, "reason": exc}, code="annex") from exc
         writer.add_outline_item(title=str(annex), page_number=first_page)
     out = io.BytesIO()
     writer.write(out)

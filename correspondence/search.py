@@ -1,25 +1,35 @@
 """Filters and search of the letters list: by session, by year, and over the letters' text.
 
-PostgreSQL ranks nothing but matches with its full-text search (English configuration,
-``websearch`` syntax: words, "quoted phrases", -excluded); SQLite, used only locally,
-falls back to every word appearing in the subject, reference or body.
+The text searched is the subject, reference and body, and the signatures: each signature
+block as printed and the signatory's name. Accents and case are ignored ("Lajcak" finds a
+letter signed "Lajčák"; see `common.unaccent`). PostgreSQL ranks nothing but matches with its
+full-text search (English configuration, ``websearch`` syntax: words, "quoted phrases",
+-excluded) over the unaccented text; SQLite, used only locally, falls back to every word
+appearing in one of those texts.
 """
 
 from django import forms
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Concat
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from common.cache import never_store
+from common.unaccent import Unaccent
+from common.validators import validate_single_line
+
+from .models import Signatory
 
 SEARCHED_FIELDS = ("subject", "reference", "body")
+SIGNATURE_FIELDS = ("block", "person__given_name", "person__family_name")
 NUMERIC = forms.TextInput(attrs={"inputmode": "numeric", "size": 6})
 
 
 class LetterFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search the letters"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search the letters"), required=False, max_length=200,
+                        validators=[validate_single_line])
     # Text inputs: a number input could not show back a mistyped value such as "abc".
     session = forms.IntegerField(label=_("Session"), required=False, min_value=1,
                                  max_value=32767, widget=NUMERIC)
@@ -32,6 +42,19 @@ class LetterFilterForm(forms.Form):
         return urlencode({k: v for k, v in self.cleaned_data.items() if v not in (None, "")})
 
 
+def _any_of(fields, word):
+    return Q.create([(f"{name}__unaccent_icontains", word) for name in fields], connector=Q.OR)
+
+
+def signatures_text():
+    """The letter's signatures as one text (blocks and names), for the full-text vector."""
+    return Subquery(
+        Signatory.objects.filter(letter=OuterRef("pk")).values("letter").annotate(
+            text=StringAgg(Concat(*[part for name in SIGNATURE_FIELDS
+                                    for part in (name, Value(" "))], output_field=TextField()),
+                           delimiter=Value(" "))).values("text"))
+
+
 def search_letters(queryset, text):
     text = text.strip()
     if not text:
@@ -39,13 +62,14 @@ def search_letters(queryset, text):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        vector = SearchVector(*SEARCHED_FIELDS, config="english")
-        query = SearchQuery(text, config="english", search_type="websearch")
+        vector = SearchVector(*map(Unaccent, SEARCHED_FIELDS), Unaccent(signatures_text()),
+                              config="english")
+        query = SearchQuery(Unaccent(Value(text)), config="english", search_type="websearch")
         return queryset.annotate(search=vector).filter(search=query)
     for word in text.split()[:20]:
-        queryset = queryset.filter(
-            Q(subject__icontains=word) | Q(reference__icontains=word) | Q(body__icontains=word)
-        )
+        signed = Signatory.objects.filter(letter=OuterRef("pk")).filter(
+            _any_of(SIGNATURE_FIELDS, word))
+        queryset = queryset.filter(_any_of(SEARCHED_FIELDS, word) | Exists(signed))
     return queryset
 
 

@@ -3,15 +3,18 @@
 import hashlib
 import re
 
-from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from common.validators import one_line, text_problems
+
 from .models import Enclosure, Letter, Signatory, StoredFile
-from .pdf import render_letter_pdf
+from .pdf import UnreadableAnnex, render_letter_pdf
 from .rendering import body_problems
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from paper is not mistaken.
@@ -38,6 +41,12 @@ def issue_problems(letter):
                 "subject": enclosed.subject})
     if letter.corrects_id and not letter.corrects.is_public:
         problems.append(_("The letter this corrects has not been issued."))
+    # Text saved without a form (the shell, an import) is checked here: a subject with a
+    # line break would make every delivery's e-mail fail.
+    problems += text_problems(letter) + text_problems(letter.letterhead)
+    for part in (*letter.signatories.all(), *letter.enclosures.all()):
+        problems += [f"{capfirst(part._meta.verbose_name)} {part.position}: {problem}"
+                     for problem in text_problems(part)]
     return problems
 
 
@@ -66,7 +75,8 @@ def letter_issue(*, letter, by, at=None):
     issued it (`by`, a user or None for the data loader). If the letter is a correction,
     the original and any earlier correction become superseded.
     Raises ValidationError listing every problem (no date, body or signatory; already
-    issued; an enclosed letter still a draft).
+    issued; an enclosed letter still a draft; an annex that cannot be read; a line break
+    in a one-line field or a control character in a text).
     """
     with transaction.atomic():
         letter = Letter.objects.select_for_update(of=("self",)).select_related(
@@ -77,7 +87,10 @@ def letter_issue(*, letter, by, at=None):
         letter.issued_at = (at or timezone.now()).replace(microsecond=0)
         letter.issued_by = by
         letter.verification_code = verification_code_for(letter)
-        letter.pdf = StoredFile.objects.store(render_letter_pdf(letter))
+        try:
+            letter.pdf = StoredFile.objects.store(render_letter_pdf(letter))
+        except UnreadableAnnex as exc:
+            raise ValidationError([str(exc)]) from exc
         letter.status = Letter.Status.ISSUED
         letter.save()
         if letter.corrects_id:
@@ -94,8 +107,10 @@ def letter_correct(*, letter, by):
 
     Side effects: creates a draft letter linked to the original (the first letter of the
     chain), copying the text, signatories, enclosures and recipients of `letter` (the
-    latest text), dated today. The original is superseded only when the correction is
-    issued. When `by` is a user, the new draft's admin history records that they started it
+    latest text), dated today; a one-line field copied from a letter issued before line
+    breaks were refused (subject, place, reference, salutation, close, enclosure titles)
+    has each line break made a space. The original is superseded only when the correction
+    is issued. When `by` is a user, the new draft's admin history records that they started it
     ("Started as Corr.N of …"). Raises ValidationError if `letter` is a draft or a
     correction is already being prepared.
     """
@@ -117,11 +132,11 @@ def letter_correct(*, letter, by):
         correction = Letter.objects.create(
             session=letter.session, letterhead=letter.letterhead,
             slug=slug, date=timezone.localdate(),
-            place=letter.place, reference=original.reference,
-            subject=f"{original.subject} (Corr.{number})"[:300],
+            place=one_line(letter.place), reference=one_line(original.reference),
+            subject=f"{one_line(original.subject)} (Corr.{number})"[:300],
             addressee=letter.addressee, audience=letter.audience,
-            salutation=letter.salutation, body=letter.body,
-            complimentary_close=letter.complimentary_close, language=letter.language,
+            salutation=one_line(letter.salutation), body=letter.body,
+            complimentary_close=one_line(letter.complimentary_close), language=letter.language,
             corrects=original, correction_number=number,
         )
         correction.recipients.set(letter.recipients.all())
@@ -134,7 +149,7 @@ def letter_correct(*, letter, by):
             for s in letter.signatories.all()
         ])
         Enclosure.objects.bulk_create([
-            Enclosure(letter=correction, position=e.position, title=e.title,
+            Enclosure(letter=correction, position=e.position, title=one_line(e.title),
                       enclosed_letter_id=e.enclosed_letter_id, annex=e.annex.name)
             for e in letter.enclosures.all()
         ])
@@ -144,6 +159,68 @@ def letter_correct(*, letter, by):
                 change_message=_("Started as Corr.%(number)d of “%(slug)s”.") % {
                     "number": number, "slug": original.slug})
     return correction
+
+
+def packet_replacements(letter):
+    """[(enclosure, correction)]: each letter that `letter` itself encloses and that has been
+    superseded since, with the correction now current, which a corrected packet encloses
+    instead."""
+    current = {notice.letter.pk: notice.correction for notice in letter.superseded_enclosures
+               if notice.within is None and notice.correction is not None}
+    return [(enclosure, current[enclosure.enclosed_letter_id])
+            for enclosure in letter.enclosures.all() if enclosure.enclosed_letter_id in current]
+
+
+def corrected_packet_problems(letter):
+    """What prevents a corrected packet of `letter`, as messages (empty when it can be made)."""
+    if letter.is_draft:
+        return [_("Only an issued letter can be corrected.")]
+    if letter.status == Letter.Status.SUPERSEDED:
+        return [_("This letter has been superseded by a correction: make the corrected "
+                  "packet from the current version.")]
+    if packet_replacements(letter):
+        return []
+    nested = [n for n in letter.superseded_enclosures if n.within is not None]
+    if nested:
+        return [_("“%(subject)s” is superseded inside the enclosed letter “%(within)s”: issue "
+                  "a corrected packet of “%(within)s” first, then of this letter.") % {
+                      "subject": n.letter.subject, "within": n.within.subject} for n in nested]
+    return [_("No letter enclosed in this letter has been superseded: its packet is current.")]
+
+
+def letter_correct_packet(*, letter, by):
+    """Start a corrected packet of an issued cover letter: a draft Corr.N enclosing the
+    corrections now current in place of the enclosed letters they superseded.
+
+    Side effects: as `letter_correct` (a new draft Corr.N copying the letter, its
+    signatories, recipients and enclosures, and its admin history when `by` is a user);
+    then each enclosure of the draft whose letter has been superseded points at that letter's
+    current correction (its position and title are kept, for the publisher to review), and
+    when `by` is a user the draft's history records each replacement. Nothing is issued or
+    sent. Raises ValidationError (nothing written) if the letter is a draft or superseded,
+    encloses no superseded letter itself, or a correction is already being prepared.
+    """
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        problems = corrected_packet_problems(letter)
+        if problems:
+            raise ValidationError(problems)
+        replaced = {enclosure.position: correction
+                    for enclosure, correction in packet_replacements(letter)}
+        packet = letter_correct(letter=letter, by=by)
+        changes = []
+        for enclosure in packet.enclosures.select_related("enclosed_letter"):
+            correction = replaced.get(enclosure.position)
+            if correction is None:
+                continue
+            changes.append(_("Encloses “%(new)s” in place of the superseded “%(old)s”.") % {
+                "new": correction.slug, "old": enclosure.enclosed_letter.slug})
+            enclosure.enclosed_letter = correction
+            enclosure.save(update_fields=["enclosed_letter"])
+        if by is not None:
+            LogEntry.objects.log_actions(by.pk, [packet], CHANGE, single_object=True,
+                                         change_message=" ".join(changes))
+    return packet
 
 
 def normalise_code(text):

@@ -36,6 +36,7 @@ class LetterListView(LetterSearchMixin, ListView):
     def get_queryset(self):
         return self.search(
             Letter.objects.public().select_related("session", "letterhead")
+            .with_enclosure_notices()
         )
 
 
@@ -49,8 +50,11 @@ class LetterDetailView(DetailView):
             "session", "letterhead", "corrects").prefetch_related("signatories")
 
     def get_context_data(self, **kwargs):
-        enclosures = self.object.enclosures.select_related(
-            "enclosed_letter__letterhead").prefetch_related("enclosed_letter__signatories")
+        enclosures = list(self.object.enclosures.select_related(
+            "enclosed_letter__letterhead").prefetch_related("enclosed_letter__signatories"))
+        superseded = {n.letter.pk: n for n in self.object.superseded_enclosures}
+        for enclosure in enclosures:
+            enclosure.superseded = superseded.get(enclosure.enclosed_letter_id)
         watermark = watermark_url(_("Draft: not issued")) if self.object.is_draft else None
         return super().get_context_data(enclosures=enclosures, watermark=watermark, **kwargs)
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ReadOnlyAdminMixin
+from common.admin import ReadOnlyAdminMixin, accent_insensitive
 
 from .admin_directory import MissionDirectoryAdminMixin
 from .models import (
@@ -19,6 +19,7 @@ from .models import (
     Session,
     State,
 )
+from .search import meetings_labelled
 from .services import DETAILS, TRACKED, meeting_change, meeting_schedule
 
 
@@ -87,7 +88,8 @@ class MeetingInline(admin.TabularInline):
 class SessionAdmin(SimpleHistoryAdmin):
     list_display = ["number", "opens_on", "closes_on", "president"]
     list_select_related = ["president"]
-    search_fields = ["number", "president__family_name"]
+    search_fields = [
+        "number", *accent_insensitive("president__given_name", "president__family_name")]
     autocomplete_fields = ["president", "mandate"]
     inlines = [CoChairInline, MeetingInline]
 
@@ -109,7 +111,7 @@ class SessionAdmin(SimpleHistoryAdmin):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["display_name", "title", "state"]
     list_select_related = ["state"]
-    search_fields = ["given_name", "family_name", "title"]
+    search_fields = accent_insensitive("given_name", "family_name", "title")
     list_filter = ["state__regional_group"]
     autocomplete_fields = ["state"]
 
@@ -118,7 +120,7 @@ class PersonAdmin(admin.ModelAdmin):
 class StateAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "regional_group", "admission_date"]
     list_filter = ["kind", "regional_group"]
-    search_fields = ["name", "short_name", "code"]
+    search_fields = accent_insensitive("name", "short_name", "code")
 
 
 class MissionAddressInline(admin.TabularInline):
@@ -131,7 +133,8 @@ class MissionAdmin(MissionDirectoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "state", "regional_group", "address_count"]
     list_select_related = ["state"]
     list_filter = ["state__kind", "state__regional_group"]
-    search_fields = ["name", "state__name", "addresses__email"]
+    search_fields = [*accent_insensitive("name", "state__name", "state__short_name"),
+                     "addresses__email"]
     autocomplete_fields = ["state"]
     inlines = [MissionAddressInline]
 
@@ -152,14 +155,14 @@ class MissionAdmin(MissionDirectoryAdminMixin, admin.ModelAdmin):
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
     list_display = ["name", "building"]
-    search_fields = ["name"]
+    search_fields = accent_insensitive("name", "building")
 
 
 @admin.register(GADocument)
 class GADocumentAdmin(admin.ModelAdmin):
     list_display = ["symbol", "kind", "date", "title"]
     list_filter = ["kind"]
-    search_fields = ["symbol", "title"]
+    search_fields = ["symbol", *accent_insensitive("title")]
     date_hierarchy = "date"
 
 
@@ -168,7 +171,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "session", "starts_at", "room", "status", "revision"]
     list_select_related = ["session", "room"]
     list_filter = ["session", "status", "room", "clusters"]
-    search_fields = ["title", "agenda", "room__name"]
+    search_fields = accent_insensitive("title", "agenda", "room__name")
     date_hierarchy = "starts_at"
     autocomplete_fields = ["room", "overflow_room"]
     filter_horizontal = ["clusters"]
@@ -183,6 +186,15 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         save_meeting(request, obj, form.changed_data, adding=not change)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A number or a day, as the label shows them ("IGN meeting 2, 7 February 2017"),
+        finds the meetings so labelled, so the autocomplete finds a meeting as it lists it;
+        any other text searches the title, agenda and room."""
+        labelled = meetings_labelled(queryset, search_term)
+        if labelled is not None:
+            return labelled, False
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(MeetingChange)

@@ -13,6 +13,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from common.spreadsheet import csv_uncell, csv_write
+from common.validators import validate_multi_line, validate_single_line
 
 from .models import Mission, MissionAddress, State
 
@@ -106,6 +107,8 @@ def directory_parse(data):
         elif code in seen_codes:
             problems.append(_("duplicate of line %(line)d (same State)") % {
                 "line": seen_codes[code]})
+        address = csv_uncell(record["address"].strip())
+        problems += _text_problems(name=name, address=address)
         if not name:
             problems.append(_("the mission name is empty"))
         elif len(name) > name_limit:
@@ -130,7 +133,7 @@ def directory_parse(data):
         if problems:
             errors.append(RowError(start, "; ".join(problems)))
         else:
-            rows.append(Row(start, state, name, csv_uncell(record["address"].strip()), emails))
+            rows.append(Row(start, state, name, address, emails))
     if not rows and not errors:
         errors.append(RowError(0, _("The file has no rows.")))
     in_file = {row.state.pk for row in rows}
@@ -140,6 +143,19 @@ def directory_parse(data):
         "name": row.name, "code": taken[row.name.lower()]})
         for row in rows if row.name.lower() in taken]
     return rows, sorted(errors, key=lambda e: e.line)
+
+
+def _text_problems(*, name, address):
+    """The row's problems with line breaks and control characters, as the admin words them."""
+    problems = []
+    for label, value, validate in ((_("the mission name"), name, validate_single_line),
+                                   (_("the postal address"), address, validate_multi_line)):
+        try:
+            validate(value)
+        except ValidationError as exc:
+            problems += [_("%(field)s: %(message)s") % {"field": label, "message": message}
+                         for message in exc.messages]
+    return problems
 
 
 def directory_import(*, data):

@@ -3,11 +3,11 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.cache import public_cache
+from common.feeds import PlainTextAtomFeed
 
 from .changes import announced, describe, headline
 from .models import MeetingChange
@@ -15,7 +15,7 @@ from .models import MeetingChange
 
 @method_decorator(public_cache, name="__call__")
 class MeetingChangesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = gettext_lazy("IGN meetings: changes of time, room and status")
     subtitle = gettext_lazy(
         "Every IGN meeting scheduled, and every change of its time, room or status, newest "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,17 @@ def letter_recipients(letter):
     return Mission.objects.filter(state__kind__in=kinds)
 
 
+def original_missions(letter):
+    """The missions the letter's earlier versions were distributed to: those with a
+    delivery, in any state, of the original it corrects or of an earlier correction."""
+    if letter.corrects_id is None:
+        return Mission.objects.none()
+    versions = Letter.objects.filter(
+        Q(pk=letter.corrects_id) | Q(corrects_id=letter.corrects_id)).exclude(pk=letter.pk)
+    return Mission.objects.filter(
+        pk__in=Delivery.objects.filter(letter__in=versions).values("mission_id"))
+
+
 def message_id_for(letter, mission):
     """<letter-slug.mission-code@domain>: the same for every attempt to this mission."""
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
@@ -55,6 +67,14 @@ def distribution_check(letter):
                                     "(e.g. smtp://127.0.0.1:1025) before distributing."))
 
 
+def original_distribution_check(letter):
+    """Raise DistributionRefused unless the letter can be sent now to `original_missions`."""
+    distribution_check(letter)
+    if not original_missions(letter).exists():
+        raise DistributionRefused(_("No earlier version of “%(slug)s” has been distributed: "
+                                    "use Distribute instead.") % {"slug": letter.slug})
+
+
 @dataclass
 class DistributionSummary:
     recipients: int
@@ -70,9 +90,12 @@ class DistributionSummary:
         return self.counts[Delivery.State.QUEUED] + self.counts[Delivery.State.SENDING]
 
 
-def distribution_preview(letter):
-    """What a distribution would do now, without writing anything (the confirmation page)."""
+def distribution_preview(letter, *, missions=None):
+    """What a distribution would do now, without writing anything (the confirmation page).
+    `missions`: as in `letter_distribute`."""
     recipients = letter_recipients(letter)
+    if missions is not None:
+        recipients = recipients.filter(pk__in=missions.values("pk"))
     return DistributionSummary(
         recipients=recipients.count(),
         counts=Delivery.objects.filter(letter=letter, mission__in=recipients).counts(),
@@ -80,8 +103,11 @@ def distribution_preview(letter):
     )
 
 
-def letter_distribute(*, letter, parallel=1, stuck_after=None):
+def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
     """Queue the letter for every recipient mission not yet served and start the sending.
+
+    `missions` (a queryset of missions, e.g. `original_missions(letter)`) limits the
+    recipients to those of them that the letter is addressed to; None means all of them.
 
     Side effects, in one transaction: deliveries stuck in "sending" are recovered; every
     recipient mission without a delivery gets one (queued, or failed "no address" when the
@@ -95,6 +121,8 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None):
     with transaction.atomic():
         recovered = deliveries_recover(letter=letter, stuck_after=stuck_after)
         recipients = letter_recipients(letter)
+        if missions is not None:
+            recipients = recipients.filter(pk__in=missions.values("pk"))
         have = set(Delivery.objects.filter(letter=letter).values_list("mission_id", flat=True))
         with_address = set(MissionAddress.objects.values_list("mission_id", flat=True))
         queued, failed = Delivery.State.QUEUED, Delivery.State.FAILED
@@ -109,9 +137,12 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None):
         ]
         # A concurrent run may have created some meanwhile: the unique constraint decides.
         Delivery.objects.bulk_create(new, ignore_conflicts=True)
-        requeued = Delivery.objects.filter(
-            letter=letter, state=Delivery.State.FAILED, mission_id__in=with_address,
-        ).update(state=Delivery.State.QUEUED, next_attempt_at=now, queued_at=now, updated_at=now)
+        failed_again = Delivery.objects.filter(
+            letter=letter, state=Delivery.State.FAILED, mission_id__in=with_address)
+        if missions is not None:
+            failed_again = failed_again.filter(mission__in=recipients)
+        requeued = failed_again.update(
+            state=Delivery.State.QUEUED, next_attempt_at=now, queued_at=now, updated_at=now)
         Delivery.objects.filter(letter=letter, state=Delivery.State.QUEUED).update(
             next_attempt_at=now)
         summary = DistributionSummary(

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_multi_line, validate_single_line
+
 from .letters import Letter
 
 
@@ -38,15 +40,17 @@ class Delivery(models.Model):
     )
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
     # Fixed per (letter, mission): a re-send carries the same Message-ID.
-    message_id = models.CharField(_("Message-ID"), max_length=250)
+    message_id = models.CharField(_("Message-ID"), max_length=250,
+                                  validators=[validate_single_line])
     recipients = models.TextField(_("sent to"), blank=True, help_text=_(
-        "The addresses of the last attempt, separated by “; ”."))
+        "The addresses of the last attempt, separated by “; ”."), validators=[validate_multi_line])
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    error = models.TextField(_("error"), blank=True)
+    error = models.TextField(_("error"), blank=True, validators=[validate_multi_line])
     queued_at = models.DateTimeField(_("queued"))
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    claimed_by = models.CharField(_("claimed by"), max_length=120, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=120, blank=True,
+                                  validators=[validate_single_line])
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
 
@@ -100,7 +104,8 @@ class FollowUp(models.Model):
         Letter, on_delete=models.CASCADE, primary_key=True, related_name="follow_up",
         verbose_name=_("letter"),
     )
-    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True,
+                               validators=[validate_single_line])
     run_after = models.DateTimeField(_("runs after"), null=True, blank=True)
 
     class Meta:

@@ -4,10 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.query import ModelIterable
 from django.db.models.signals import m2m_changed, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from common.validators import validate_multi_line, validate_single_line
 
 from ..rendering import render_body, render_lines
 from .stored import StoredFile, annex_storage
@@ -31,10 +35,11 @@ class Letterhead(models.Model):
     """A sending office and the letterhead printed at the top of its letters."""
 
     name = models.CharField(_("office"), max_length=200, unique=True, help_text=_(
-        "E.g. “The President of the General Assembly”."))
+        "E.g. “The President of the General Assembly”."), validators=[validate_single_line])
     heading = models.TextField(_("letterhead"), help_text=_(
-        "The heading exactly as printed, one line per line."))
-    place = models.CharField(_("place"), max_length=100, default="New York")
+        "The heading exactly as printed, one line per line."), validators=[validate_multi_line])
+    place = models.CharField(_("place"), max_length=100, default="New York",
+                             validators=[validate_single_line])
     paper_size = models.CharField(
         _("paper size"), max_length=10, choices=PaperSize, default=PaperSize.LETTER
     )
@@ -64,6 +69,37 @@ class LetterQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Letter.Status.DRAFT)
 
+    def with_enclosure_notices(self):
+        """Letters that know, fetched in a few queries for all of them (not one per letter),
+        which letters of their packets have been superseded (`superseded_enclosures`).
+
+        Two flags on each row tell which packets may hold one (an enclosed letter superseded,
+        or enclosing letters itself); when none does, that costs no query at all.
+        """
+        clone = self.annotate(
+            packet_superseded=models.Exists(Enclosure.objects.filter(
+                letter=models.OuterRef("pk"), enclosed_letter__status=Letter.Status.SUPERSEDED)),
+            packet_nested=models.Exists(Enclosure.objects.filter(
+                letter=models.OuterRef("pk"),
+                enclosed_letter__enclosures__enclosed_letter__isnull=False)),
+        )
+        clone._enclosure_notices = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._enclosure_notices = getattr(self, "_enclosure_notices", False)
+        return clone
+
+    def _fetch_all(self):
+        fetched = self._result_cache is None
+        super()._fetch_all()
+        if (fetched and getattr(self, "_enclosure_notices", False) and self._result_cache
+                and self._iterable_class is ModelIterable):
+            from .packets import attach_enclosure_notices  # packets imports this module
+
+            attach_enclosure_notices(self._result_cache)
+
 
 class Letter(models.Model):
     """An official letter. Once issued it is a record: it never changes silently."""
@@ -87,28 +123,33 @@ class Letter(models.Model):
         Letterhead, on_delete=models.PROTECT, related_name="letters", verbose_name=_("sender")
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_(
-        "The letter's address on the portal: /letters/<slug>/."))
+        "The letter's address on the portal: /letters/<slug>/."), validators=[validate_single_line])
     date = models.DateField(_("date"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=100, blank=True)
-    reference = models.CharField(_("reference or symbol"), max_length=80, blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True,
+                             validators=[validate_single_line])
+    reference = models.CharField(_("reference or symbol"), max_length=80, blank=True,
+                                 validators=[validate_single_line])
     subject = models.CharField(_("subject"), max_length=300, help_text=_(
         "A short line for listings, e.g. “Letter dated 12 January 2017 on the resumption of "
-        "the intergovernmental negotiations”."))
+        "the intergovernmental negotiations”."), validators=[validate_single_line])
     addressee = models.TextField(_("addressee block"), help_text=_(
         "Exactly as printed, e.g. “To All Permanent Representatives to the United Nations” "
-        "and “New York” on the next line."))
+        "and “New York” on the next line."), validators=[validate_multi_line])
     audience = models.CharField(
         _("recipients"), max_length=20, choices=Audience, default=Audience.MEMBERS
     )
     recipients = models.ManyToManyField(
         "ign_sessions.Mission", blank=True, related_name="+", verbose_name=_("named missions"),
     )
-    salutation = models.CharField(_("salutation"), max_length=100, default="Excellency,")
+    salutation = models.CharField(_("salutation"), max_length=100, default="Excellency,",
+                                  validators=[validate_single_line])
     body = models.TextField(_("body"), blank=True, help_text=_(
-        "Markdown: blank lines between paragraphs; *emphasis*, **bold**, lists."))
+        "Markdown: blank lines between paragraphs; *emphasis*, **bold**, lists."),
+        validators=[validate_multi_line])
     complimentary_close = models.CharField(
         _("complimentary close"), max_length=300,
         default="Please accept, Excellency, the assurances of my highest consideration.",
+        validators=[validate_single_line],
     )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
@@ -146,7 +187,7 @@ class Letter(models.Model):
     )
     verification_code = models.CharField(
         _("verification code"), max_length=20, null=True, blank=True, unique=True,
-        editable=False,
+        editable=False, validators=[validate_single_line],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
@@ -252,6 +293,17 @@ class Letter(models.Model):
         date = f"{self.date:%-d %B %Y}" if self.date else _("undated")
         return f"{self.letterhead.name}, {date}"
 
+    @cached_property
+    def superseded_enclosures(self):
+        """The letters this letter's PDF prints after it (its enclosures, theirs, and so on)
+        that a correction has superseded since, as `SupersededEnclosure`s, in the PDF's
+        order; [] for most letters. Listing pages fetch it for every row at once
+        (`Letter.objects.with_enclosure_notices()`)."""
+        from .packets import attach_enclosure_notices  # packets imports this module
+
+        attach_enclosure_notices([self])
+        return self.__dict__["superseded_enclosures"]
+
     @property
     def current_correction(self):
         """The issued correction that supersedes this letter, if any."""
@@ -295,7 +347,8 @@ class Signatory(LockedWithLetterMixin, models.Model):
         verbose_name=_("person"),
     )
     block = models.TextField(_("signature block"), help_text=_(
-        "Name, title and role as printed on this letter, one line per line."))
+        "Name, title and role as printed on this letter, one line per line."),
+        validators=[validate_multi_line])
 
     class Meta:
         ordering = ["letter", "position"]
@@ -329,7 +382,8 @@ class Enclosure(LockedWithLetterMixin, models.Model):
     )
     annex = models.FileField(
         _("PDF annex"), upload_to=annex_upload_to, storage=annex_storage, blank=True)
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True,
+                             validators=[validate_single_line])
 
     class Meta:
         ordering = ["letter", "position"]

@@ -18,6 +18,8 @@ from django.db.models.functions import Length
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_single_line
+
 
 class StoredFileQuerySet(models.QuerySet):
     def store(self, content):
@@ -33,7 +35,8 @@ class StoredFileQuerySet(models.QuerySet):
 class StoredFile(models.Model):
     """Bytes by their SHA-256. Never updated: a change would be other bytes, another row."""
 
-    sha256 = models.CharField(_("SHA-256"), max_length=64, primary_key=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, primary_key=True,
+                              validators=[validate_single_line])
     content = models.BinaryField(_("content"))
     size = models.PositiveBigIntegerField(_("size in bytes"))
     created_at = models.DateTimeField(_("stored"), auto_now_add=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.timezones import NEW_YORK
+from common.validators import validate_multi_line, validate_single_line
 
 from .sessions import Room, Session
 
@@ -64,7 +65,7 @@ class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=300, default=_(
         "Informal meeting of the plenary on the intergovernmental negotiations on the question "
         "of equitable representation on and increase in the membership of the Security Council "
-        "and other matters related to the Security Council"))
+        "and other matters related to the Security Council"), validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.INFORMAL_PLENARY)
     closed = models.BooleanField(_("closed meeting"), default=False, help_text=_(
         "Closed meetings are open to Member States and Observers only."))
@@ -80,8 +81,9 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.SCHEDULED
     )
-    status_reason = models.CharField(_("reason for the status"), max_length=300, blank=True)
-    agenda = models.TextField(_("agenda"), blank=True)
+    status_reason = models.CharField(_("reason for the status"), max_length=300, blank=True,
+                                     validators=[validate_single_line])
+    agenda = models.TextField(_("agenda"), blank=True, validators=[validate_multi_line])
     clusters = models.ManyToManyField(
         "clusters.Cluster", blank=True, related_name="meetings", verbose_name=_("clusters")
     )
@@ -204,14 +206,16 @@ class MeetingChange(models.Model):
     # {"starts_at": [old, new], ...}: times as ISO 8601 in New York time, rooms by name;
     # empty when the meeting is scheduled.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True,
+                              validators=[validate_single_line])
     # The meeting as it was once this change was made.
     number = models.PositiveSmallIntegerField(_("number in the session"))
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    room = models.CharField(_("room"), max_length=120)
-    overflow_room = models.CharField(_("overflow room"), max_length=120, blank=True)
+    room = models.CharField(_("room"), max_length=120, validators=[validate_single_line])
+    overflow_room = models.CharField(_("overflow room"), max_length=120, blank=True,
+                                     validators=[validate_single_line])
     status = models.CharField(_("status"), max_length=10, choices=Meeting.Status)
 
     class Meta:

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.validators import validate_single_line
+
 from .states import State
 
 
@@ -15,11 +17,14 @@ class Person(models.Model):
     """Someone who presides, co-chairs or signs. One record, however letters print the name."""
 
     honorific = models.CharField(_("honorific"), max_length=40, blank=True, help_text=_(
-        "As usually printed, e.g. “H.E. Mr.”."))
-    given_name = models.CharField(_("given name(s)"), max_length=100)
-    family_name = models.CharField(_("family name"), max_length=100)
+        "As usually printed, e.g. “H.E. Mr.”."), validators=[validate_single_line])
+    given_name = models.CharField(_("given name(s)"), max_length=100,
+                                  validators=[validate_single_line])
+    family_name = models.CharField(_("family name"), max_length=100,
+                                   validators=[validate_single_line])
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_(
-        "E.g. “Permanent Representative of Romania to the United Nations”."))
+        "E.g. “Permanent Representative of Romania to the United Nations”."),
+        validators=[validate_single_line])
     state = models.ForeignKey(
         State, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
         verbose_name=_("State represented"),
@@ -139,8 +144,10 @@ class CoChairAppointment(models.Model):
 class Room(models.Model):
     """A conference room at Headquarters."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    building = models.CharField(_("building"), max_length=120, blank=True)
+    name = models.CharField(_("name"), max_length=120, unique=True,
+                            validators=[validate_single_line])
+    building = models.CharField(_("building"), max_length=120, blank=True,
+                                validators=[validate_single_line])
 
     class Meta:
         ordering = ["name"]
@@ -160,10 +167,11 @@ class GADocument(models.Model):
         DOCUMENT = "document", _("document")
 
     symbol = models.CharField(_("symbol"), max_length=60, unique=True, help_text=_(
-        "E.g. 70/559 or A/71/L.1; a corrected text carries its suffix (Corr.1, Rev.1, Add.1)."))
+        "E.g. 70/559 or A/71/L.1; a corrected text carries its suffix (Corr.1, Rev.1, Add.1)."),
+        validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.DECISION)
     date = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
 
     class Meta:
         ordering = ["-date", "symbol"]

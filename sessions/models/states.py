@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_multi_line, validate_single_line
+
 
 class RegionalGroup(models.TextChoices):
     AFRICAN = "AFRICAN", _("African States")
@@ -21,9 +23,12 @@ class State(models.Model):
         MEMBER = "member", _("Member State")
         OBSERVER = "observer", _("Non-member Observer State")
 
-    code = models.CharField(_("ISO 3166-1 alpha-3 code"), max_length=3, unique=True)
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    short_name = models.CharField(_("short name"), max_length=120)
+    code = models.CharField(_("ISO 3166-1 alpha-3 code"), max_length=3, unique=True,
+                            validators=[validate_single_line])
+    name = models.CharField(_("name"), max_length=120, unique=True,
+                            validators=[validate_single_line])
+    short_name = models.CharField(_("short name"), max_length=120,
+                                  validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.MEMBER)
     regional_group = models.CharField(
         _("regional group"), max_length=30, choices=RegionalGroup, blank=True
@@ -66,8 +71,9 @@ class Mission(models.Model):
     state = models.OneToOneField(
         State, on_delete=models.PROTECT, related_name="mission", verbose_name=_("State")
     )
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    address = models.TextField(_("postal address"), blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True,
+                            validators=[validate_single_line])
+    address = models.TextField(_("postal address"), blank=True, validators=[validate_multi_line])
 
     class Meta:
         ordering = ["state__name"]
@@ -84,7 +90,7 @@ class MissionAddress(models.Model):
     mission = models.ForeignKey(
         Mission, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("mission")
     )
-    email = models.EmailField(_("e-mail address"))
+    email = models.EmailField(_("e-mail address"), validators=[validate_single_line])
 
     class Meta:
         ordering = ["mission", "email"]

@@ -55,8 +55,8 @@ def test_export_then_import_changes_nothing(missions):
 
 def test_export_escapes_every_column_and_survives_an_import(missions):
     romania = Mission.objects.get(state__code="ROU")
-    romania.name = "Permanent Mission\rof Romania"
-    romania.address = "=HYPERLINK(\"http://evil.example\")"
+    # A carriage return in a cell (a postal address may hold one; a name may not).
+    romania.address = "=HYPERLINK(\"http://evil.example\")\rNew York"
     romania.save()
     romania.addresses.all().delete()
     MissionAddress.objects.create(mission=romania, email="-registry@romania.example")
@@ -67,7 +67,7 @@ def test_export_escapes_every_column_and_survives_an_import(missions):
     summary = directory_import(data=text.encode())
 
     [row] = [r for r in csv.reader(io.StringIO(text, newline="")) if r[0] == "ROU"]
-    assert row[1:] == ["Permanent Mission\rof Romania", "'=HYPERLINK(\"http://evil.example\")",
+    assert row[1:] == [romania.name, "'=HYPERLINK(\"http://evil.example\")\rNew York",
                        "'-registry@romania.example; =cmd@romania.example"]
     assert (summary.added, summary.removed) == (0, 0)
     assert snapshot() == before
@@ -128,6 +128,26 @@ def test_malformed_files_are_refused_with_one_clear_error(missions, data, messag
         directory_import(data=data)
 
     assert [str(e) for e in bad.value.errors] == [message]
+
+
+def test_line_breaks_in_a_name_and_control_characters_in_an_address_are_refused(missions):
+    before = snapshot()
+    data = HEADER + (
+        'ROU,"Permanent Mission\r\nof Romania","573 Third Avenue\nNew York",r@ro.example\n'
+        'FRA,Permanent Mission of France,"245 East\x0b47th Street",f@fr.example\n'
+        'TUN,Permanent Mission of Tunisia,"31 Beekman Place\r\nNew York\tNY",t@tn.example\n'
+    )
+
+    with pytest.raises(DirectoryImportError) as bad:
+        directory_import(data=data.encode())
+
+    assert [str(e) for e in bad.value.errors] == [
+        "line 2: the mission name: This must be one line of text, without line breaks or "
+        "control characters (found: line feed (U+000A), carriage return (U+000D)).",
+        "line 5: the postal address: This text contains control characters that cannot be "
+        "printed (found: U+000B).",
+    ]
+    assert snapshot() == before
 
 
 def test_commands_export_and_import(missions, tmp_path, capsys):

@@ -35,3 +35,20 @@ def test_changes_feed_publishes_each_change_newest_first(client, seeded):
     assert "Monday, 6 February 2017, 14:00 New York time (EST)" in feed.entries[1].summary
     assert feed.entries[0].link.endswith(f"/meetings/{second.pk}/#revision-1")
     assert feed.entries[0].id != feed.entries[1].id
+
+
+def test_changes_feed_summaries_are_plain_text(client):
+    from tests.factories import make_meeting
+
+    meeting = make_meeting(agenda="<b>Cluster</b> 1 & 2")
+    meeting_postpone(meeting=meeting, reason="<b>Consultations</b> & more")
+
+    response = client.get("/meetings/changes/feed/")
+    feed = feedparser.parse(response.content)
+
+    entry = feed.entries[0]
+    assert not feed.bozo
+    assert b'type="html"' not in response.content
+    assert response.content.count(b'<summary type="text">') == 2
+    assert entry.summary_detail.type == "text/plain"
+    assert entry.summary.endswith("Reason: <b>Consultations</b> & more")
