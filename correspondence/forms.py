@@ -3,12 +3,14 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import validate_single_line
 
 from .models import Enclosure, Letter
 from .pdf import UnreadableAnnex, check_annex
+from .rendering import BODY_MAX_CHARS, body_problems
 
 PDF_MAGIC = b"%PDF-"
 RESERVED_SLUGS = {"verify"}
@@ -70,12 +72,23 @@ class LetterAdminForm(forms.ModelForm):
             "addressee", "audience", "recipients", "salutation", "body", "complimentary_close",
             "language", "clusters", "meetings", "documents",
         ]
+        help_texts = {"body": format_lazy(_(
+            "Markdown: blank lines between paragraphs; *emphasis*, **bold**, lists (- or 1.), "
+            "quotes (>), links, tables (rows of | cells |, the first over a | --- | line); at most "
+            "{} characters."),
+            f"{BODY_MAX_CHARS:,}")}
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if slug in RESERVED_SLUGS:
             raise forms.ValidationError(_("This address is reserved; choose another slug."))
         return slug
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if problems := body_problems(body):
+            raise forms.ValidationError(problems)
+        return body
 
 
 class EnclosureAdminForm(forms.ModelForm):

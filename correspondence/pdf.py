@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import annex_storage
+from .watermark import watermark_url
 
 # Relative URLs in a letter resolve against this origin; the fetcher maps it to our own
 # static and stored files. `.invalid` is reserved (RFC 6761): it can never reach a network.
@@ -161,17 +162,19 @@ def _css_string(text):
 def document_html(letter, sheets=None):
     """The HTML of the as-distributed document (the same partial as the letter's page)."""
     sheets = sheets or sheets_of(letter)
+    watermark = None
     if letter.verification_code:
         footer = _("Verification code %(code)s") % {"code": letter.verification_code}
     else:
         footer = _("Draft: not issued")
+        watermark = watermark_url(footer)
     enclosed = len(sheets) - 1 + len(annexes_of(sheets))
     description = _("%(subject)s, from %(sender)s, with %(count)d enclosure(s)") % {
         "subject": letter.subject, "sender": letter.letterhead.name, "count": enclosed}
     created = letter.issued_at and timezone.localtime(letter.issued_at).isoformat()
     return render_to_string("correspondence/letter_pdf.html", {
         "letter": letter, "sheets": sheets, "footer": _css_string(footer),
-        "description": description, "created": created,
+        "description": description, "created": created, "watermark": watermark,
     })
 
 

@@ -15,6 +15,7 @@ from common.validators import one_line, text_problems
 
 from .models import Enclosure, Letter, Signatory, StoredFile
 from .pdf import UnreadableAnnex, render_letter_pdf
+from .rendering import body_problems
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from paper is not mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -30,6 +31,7 @@ def issue_problems(letter):
         problems.append(_("The letter has no date."))
     if not letter.body.strip():
         problems.append(_("The letter's body is empty."))
+    problems += body_problems(letter.body)
     if not letter.signatories.exists():
         problems.append(_("The letter has no signatory."))
     for enclosure in letter.enclosures.select_related("enclosed_letter"):

@@ -15,6 +15,7 @@ from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter
 from .search import LetterSearchMixin
 from .services import letter_for_code, letter_for_pdf
+from .watermark import watermark_url
 
 
 def visible_letters(request):
@@ -54,7 +55,8 @@ class LetterDetailView(DetailView):
         superseded = {n.letter.pk: n for n in self.object.superseded_enclosures}
         for enclosure in enclosures:
             enclosure.superseded = superseded.get(enclosure.enclosed_letter_id)
-        return super().get_context_data(enclosures=enclosures, **kwargs)
+        watermark = watermark_url(_("Draft: not issued")) if self.object.is_draft else None
+        return super().get_context_data(enclosures=enclosures, watermark=watermark, **kwargs)
 
 
 @require_http_methods(["GET", "HEAD"])

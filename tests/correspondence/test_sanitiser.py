@@ -44,10 +44,24 @@ def test_render_body_keeps_the_allowed_markup_only():
     ("[mail](mailto:ign@un.example)",
      '<p><a href="mailto:ign@un.example" rel="noopener noreferrer">mail</a></p>'),
     ("[relative](/admin/)", '<p><a rel="noopener noreferrer">relative</a></p>'),
-    ("![image](data:image/png;base64,AAAA)", "<p></p>"),
+    ("![image](data:image/png;base64,AAAA)", ""),
+    ("| a | b |\n| --- | ---: |\n| 1 | 2 |",
+     "<table>\n<thead>\n<tr>\n<th>a</th>\n<th align=\"right\">b</th>\n</tr>\n</thead>\n"
+     "<tbody>\n<tr>\n<td>1</td>\n<td align=\"right\">2</td>\n</tr>\n</tbody>\n</table>"),
+    ("The list:\n- one\n- two", "<p>The list:</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>"),
 ])
 def test_render_body_markdown_subset(markdown, expected):
     assert render_body(markdown) == expected
+
+
+def test_raw_html_tables_keep_no_attribute_but_a_known_alignment():
+    html = render_body(
+        '<table border="9" style="width: 9in" onmouseover="alert(1)" class="x"><tr>'
+        '<th align="center" bgcolor="red" colspan="99">A</th>'
+        '<td align="javascript:alert(1)" style="color: red">B</td></tr></table>')
+
+    assert html == ('<table><tbody><tr><th align="center">A</th><td>B</td></tr>'
+                    '</tbody></table>')
 
 
 def test_hostile_body_is_harmless_on_the_page_and_in_the_pdf(admin_client):

@@ -2,11 +2,13 @@
 
 import difflib
 import hashlib
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from django.conf import settings
 
@@ -36,6 +38,65 @@ def test_pga_pdf_text_matches_the_seed_words_in_order(client, pga_letter):
 def test_seed_comparison_fails_for_a_pdf_missing_the_enclosure(co_chairs_letter, pga_letter):
     # The Co-Chairs' letter alone lacks the PGA's cover letter: the same check must fail.
     assert seed_ratio(bytes(co_chairs_letter.pdf)) < 0.97
+
+
+# Printed on the originals as artwork (the PGA's letterhead), so absent from the seed text.
+ARTWORK = ["THE", "PRESIDENT", "OF", "THE", "GENERAL", "ASSEMBLY"]
+
+
+def pdftotext_words(pdf):
+    return pdf_text(pdf, layout=False).split()
+
+
+def pdfplumber_words(pdf):
+    # In the order the text is drawn, not by position on the page: the Co-Chairs' signature
+    # blocks stand side by side, and each reads as a block, as in the seed text.
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [word["text"] for page in doc.pages
+                for word in page.extract_words(use_text_flow=True)]
+
+
+def additions_apart(words, code, pages):
+    """The words without the additions the originals lack: the letterhead printed as
+    artwork on the first page, the verification code at the foot of each page."""
+    additions = {tuple(ARTWORK): 0, ("Verification", "code", code): 0}
+    kept, i = [], 0
+    while i < len(words):
+        run = next((r for r in additions if tuple(words[i:i + len(r)]) == r), None)
+        if run is None:
+            kept.append(words[i])
+            i += 1
+        else:
+            additions[run] += 1
+            i += len(run)
+    assert list(additions.values()) == [1, pages], additions
+    return kept
+
+
+@pytest.mark.parametrize("extract", [pdftotext_words, pdfplumber_words],
+                         ids=["pdftotext", "pdfplumber"])
+def test_pga_pdf_gives_back_every_word_of_the_seed_in_order(pga_letter, extract):
+    expected = SEED_TEXT.read_text(encoding="utf-8").replace("**", "").split()
+    pdf = bytes(pga_letter.pdf)
+
+    got = additions_apart(extract(pdf), pga_letter.verification_code, len(reader(pdf).pages))
+
+    # Word for word, case and punctuation included: a hyphen lost at a line's end
+    # ("CoChairs"), a word split ("Co- Chairs") or any word missing or added fails.
+    pairs = zip(expected, got, strict=False)
+    first = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(expected), len(got)))
+    assert got == expected, (f"word {first}: expected {expected[first - 3:first + 3]}, "
+                             f"got {got[first - 3:first + 3]}")
+
+
+def test_word_comparison_fails_for_a_word_lost_at_a_line_end(pga_letter):
+    expected = SEED_TEXT.read_text(encoding="utf-8").replace("**", "").split()
+    words = pdftotext_words(bytes(pga_letter.pdf))
+    words[words.index("Co-Chairs")] = "CoChairs"
+
+    got = additions_apart(words, pga_letter.verification_code, 2)
+
+    assert got != expected
 
 
 def test_pga_pdf_keeps_each_printed_name_as_on_its_letter(pga_letter):
