@@ -451,6 +451,10 @@ def fit_warnings(document, sheets):
                 "(page %(first)d); it is printed on page %(pages)s.") % {
                 "letter": label, "first": first,
                 "pages": ", ".join(str(n) for n in addressee) or "?"})
+        elif "sheet-body" not in pages[0][1] and sheet.body.strip():
+            warnings.append(_(
+                "%(letter)s: the addressee block leaves no room for the letter's text on its "
+                "first page (page %(first)d).") % {"letter": label, "first": first})
         closing = [(n, parts) for n, parts in pages
                    if {"sheet-close", "sheet-signatures", "sheet-signature"} & parts]
         if len(closing) > 1:
