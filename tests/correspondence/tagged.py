@@ -56,7 +56,7 @@ def read_tagged(pdf):
 
     nums = root.ParentTree.Nums
     for n, page in enumerate(doc.pages):
-        key = int(page.StructParents)
+        key = int(page.get("/StructParents", -1))  # none on an annex's (untagged) pages
         for i in range(0, len(nums), 2):
             if int(nums[i]) == key:
                 for mcid, ref in enumerate(nums[i + 1]):

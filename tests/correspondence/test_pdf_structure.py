@@ -78,6 +78,7 @@ def test_a_twelve_page_letter_is_one_article_with_one_list_per_list(long_letter)
     assert len(tagged.of_type("/L")) == lists == 16
     assert len(tagged.of_type("/LI")) == 8 * (6 + 3)
     assert lbody_missing(tagged) == []
+    assert render_letter_pdf(long_letter) == pdf  # the restructuring is deterministic
 
 
 def test_page_numbers_of_a_long_letter_are_artifacts(long_letter):
