@@ -178,16 +178,17 @@ def page_continuations(document):
     result, previous = [], set()
     for page in document.pages:
         html = page._page_box.children[0]
-        body = next(iter(html.children), None) if isinstance(html, boxes.ParentBox) else None
-        chain, box = [], body
-        while box is not None:
-            box = next(iter(_tagged_children(box)), None)
-            if box is None or isinstance(_box(box), boxes.TextBox):
-                break
+        # The body, among the boxes fixed to every page that the layout puts beside it.
+        body = next((c for c in _tagged_children(html) if _box(c).element_tag == "body"), None)
+        sheets = _tagged_children(body) if body is not None else ()
+        box = next((c for c in sheets if _box(c).element_tag == "article"), None)
+        chain = []
+        while box is not None and not isinstance(_box(box), boxes.TextBox):
             box = _box(box)
-            if (id(box.element), box.element_tag) not in previous or box.element is None:
+            if box.element is None or (id(box.element), box.element_tag) not in previous:
                 break
             chain.append(True)
+            box = next(iter(_tagged_children(box)), None)
         result.append(chain)
         previous = keys(page._page_box, set())
     return result
@@ -250,28 +251,26 @@ def restructure(pdf, continued):
                 kids = kids[1:]
             into.K = Array(mine + [adopt(into, kid, other.Pg) for kid in kids])
 
-        articles, extras, last = [], {}, None
+        kept, last, moved = [], None, {}  # moved: index of an article in kept -> kids
         for item in _kids(top):
             if not _is_element(item):
                 continue
             page = page_of.get(item.Pg.objgen) if "/Pg" in item else None
-            chain = continued[page] if page is not None else []
             if item.S == "/Art":
-                if last is not None and chain:
-                    merge(last, item, len(chain) - 1)
+                if last is not None and page is not None and continued[page]:
+                    merge(kept[last], item, len(continued[page]) - 1)
                     continue
-                last = item
-                articles.append(item)
-                extras[len(articles) - 1] = []
-            elif articles:
-                extras[len(articles) - 1].extend(_kids(item))
-            else:
-                articles.append(item)
-                extras[0] = []
-        for n, article in enumerate(articles):
-            article.K = Array(_kids(article) + [adopt(article, kid, article.Pg)
-                                                for kid in extras[n]])
-        top.K = Array(articles)
+                last = len(kept)
+                moved[last] = []
+            elif item.S == "/NonStruct" and last is not None:  # a footnote area: the addressee
+                moved[last].extend(_kids(item))
+                continue
+            kept.append(item)
+        for n, kids in moved.items():
+            if kids:
+                kept[n].K = Array(_kids(kept[n]) + [adopt(kept[n], kid, kept[n].Pg)
+                                                    for kid in kids])
+        top.K = Array(kept)
 
         reached = {}  # (page, MCID) -> element
         objects = {}  # StructParent -> element

@@ -104,3 +104,21 @@ def test_list_items_holding_paragraphs_get_their_body(db):
     assert len(tagged.of_type("/LI")) == 2
     assert lbody_missing(tagged) == []
     assert unreached_text(tagged) == []
+
+
+@pytest.mark.parametrize("name", ["seed", "long"])
+def test_an_element_repeated_on_every_page_leaves_one_article_per_letter(
+        name, pga_letter, long_letter):
+    # A fixed element (drawn on every page, before the letters, as a watermark may be)
+    # neither joins two letters nor splits one.
+    from correspondence.pdf import document_html, html_to_pdf
+
+    letter = {"seed": pga_letter, "long": long_letter}[name]
+    html = document_html(letter).replace(
+        "<body>", '<body><p style="position: fixed; top: 0">Repeated on every page</p>')
+    tagged = read_tagged(html_to_pdf(html))
+
+    assert tagged.pages == 2 if name == "seed" else tagged.pages >= 12
+    assert len(tagged.of_type("/Art")) == (2 if name == "seed" else 1)
+    assert len(tagged.of_type("/L")) == (0 if name == "seed" else 16)
+    assert unreached_text(tagged) == []
