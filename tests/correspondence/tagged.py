@@ -16,8 +16,9 @@ class Tagged:
     pages: int
     # The structure elements reached from the root, as (type, parent's type, element).
     elements: list = field(default_factory=list)
-    # (page index, MCID) of the marked content that an element reached from the root holds.
-    reached: set = field(default_factory=set)
+    # (page index, MCID) of the marked content that an element reached from the root
+    # holds -> that element.
+    reached: dict = field(default_factory=dict)
     # Per page: the text-showing operators' marked content, innermost first, as tuples of
     # ("MCID", n) or ("Artifact",) or (tag,); an operator outside any is an empty tuple.
     shown: list = field(default_factory=list)
@@ -45,9 +46,9 @@ def read_tagged(pdf):
         tagged.elements.append((str(element.S), parent_type, element))
         for kid in tagged.kids(element):
             if isinstance(kid, int):
-                tagged.reached.add((page_of[page.objgen], kid))
+                tagged.reached[(page_of[page.objgen], kid)] = element
             elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-                tagged.reached.add((page_of[kid.get("/Pg", page).objgen], int(kid.MCID)))
+                tagged.reached[(page_of[kid.get("/Pg", page).objgen], int(kid.MCID))] = element
             elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
                 walk(kid, str(element.S), page)
 
@@ -83,6 +84,15 @@ def read_tagged(pdf):
                 shown.append(tuple(reversed(stack)))
         tagged.shown.append(shown)
     return tagged
+
+
+def parent_tree_mismatches(tagged):
+    """The (page, MCID) pairs where the ParentTree and the tree walked from the root differ:
+    an entry for content no reached element holds, or naming another element."""
+    keys = set(tagged.reached) | set(tagged.parent_tree)
+    return sorted(key for key in keys if key not in tagged.reached
+                  or key not in tagged.parent_tree
+                  or tagged.parent_tree[key].objgen != tagged.reached[key].objgen)
 
 
 def unreached_text(tagged):

@@ -5,7 +5,7 @@ import pytest
 from correspondence.pdf import render_letter_pdf
 from tests.factories import make_letter
 
-from .tagged import artifact_text, read_tagged, unreached_text
+from .tagged import artifact_text, parent_tree_mismatches, read_tagged, unreached_text
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_every_text_of_the_seed_packet_is_reached_from_the_root(pga_letter):
 
     assert tagged.pages == 2
     assert unreached_text(tagged) == []
-    assert all(key in tagged.parent_tree for key in tagged.reached)
+    assert parent_tree_mismatches(tagged) == []
     # One article per letter: the PGA's letter and the Co-Chairs' letter it encloses.
     assert [(s, p) for s, p, _e in tagged.elements if s == "/Art"] == [
         ("/Art", "/Document")] * 2
@@ -73,7 +73,7 @@ def test_a_twelve_page_letter_is_one_article_with_one_list_per_list(long_letter)
 
     assert tagged.pages >= 12
     assert unreached_text(tagged) == []
-    assert all(key in tagged.parent_tree for key in tagged.reached)
+    assert parent_tree_mismatches(tagged) == []
     assert len(tagged.of_type("/Art")) == 1
     assert len(tagged.of_type("/L")) == lists == 16
     assert len(tagged.of_type("/LI")) == 8 * (6 + 3)
@@ -104,6 +104,7 @@ def test_list_items_holding_paragraphs_get_their_body(db):
     assert len(tagged.of_type("/LI")) == 2
     assert lbody_missing(tagged) == []
     assert unreached_text(tagged) == []
+    assert parent_tree_mismatches(tagged) == []
 
 
 @pytest.mark.parametrize("name", ["seed", "long"])
@@ -122,3 +123,4 @@ def test_an_element_repeated_on_every_page_leaves_one_article_per_letter(
     assert len(tagged.of_type("/Art")) == (2 if name == "seed" else 1)
     assert len(tagged.of_type("/L")) == (0 if name == "seed" else 16)
     assert unreached_text(tagged) == []
+    assert parent_tree_mismatches(tagged) == []
