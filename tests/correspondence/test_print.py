@@ -54,3 +54,27 @@ def test_printing_the_seed_letter_page_gives_the_pages_of_its_pdf(context, porta
         expected = words(pdf_text(distributed, layout=False, first=n))
         ratio = difflib.SequenceMatcher(None, expected, words(page), autojunk=False).ratio()
         assert ratio > 0.98, (n, ratio)
+
+
+@pytest.fixture
+def seven_lines(portal):
+    from tests.factories import make_issued_letter
+
+    from .test_pdf_fit import SEVEN_LINES
+
+    letter = make_issued_letter(slug="2017-03-01-seven-lines", addressee="\n".join(SEVEN_LINES))
+    return letter, SEVEN_LINES
+
+
+def test_printing_a_seven_line_addressee_prints_it_whole_inside_the_page(
+        context, portal, seven_lines):
+    from .test_pdf_fit import lines_and_misplaced
+
+    letter, addressee = seven_lines
+
+    pdf = printed(context, f"{portal.url}/letters/{letter.slug}/")
+    pages, misplaced = lines_and_misplaced(pdf)
+
+    assert len(pages) == 1
+    assert misplaced == []
+    assert pages[0][-8:] == [*addressee, f"Verification code {letter.verification_code}"]
