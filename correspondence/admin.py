@@ -21,7 +21,7 @@ from .distribution.services import (
 )
 from .forms import EnclosureAdminForm, LetterAdminForm
 from .models import Enclosure, Letter, Letterhead, Signatory
-from .pdf import UnreadableAnnex, render_letter_pdf
+from .pdf import UnreadableAnnex, layout_warnings, render_letter_pdf
 from .services import (
     corrected_packet_problems,
     letter_correct,
@@ -96,6 +96,16 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A draft's form warns, before it is issued, where its PDF departs from how the
+        # originals are laid out (addressee off the first page's foot, signatures alone...).
+        if request.method == "GET":
+            letter = self.get_object(request, object_id)
+            if letter is not None and letter.is_draft:
+                for warning in layout_warnings(letter):
+                    self.message_user(request, warning, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_issue_permission(self, request, obj=None):
         return request.user.has_perm("correspondence.issue_letter")

@@ -348,4 +348,7 @@ def render_lines(text):
     """A block printed line by line (an addressee block), with the body's inline Markdown."""
     html = markdown.markdown(text or "", extensions=["nl2br"], output_format="html")
     clean = nh3.clean(html, tags=ALLOWED_TAGS - {"a"}, attributes={}, strip_comments=True)
+    # No newline after a line break: in the PDF's footnote area (where the addressee
+    # flows) the renderer would print it as a second, empty line.
+    clean = clean.replace("<br>\n", "<br>")
     return mark_safe(clean)  # noqa: S308 - nh3's output is the sanitised allow-list
