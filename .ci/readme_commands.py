@@ -26,6 +26,7 @@ clone), free ports for the servers the README starts, and PostgreSQL on 127.0.0.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -261,10 +262,8 @@ class Runner:
 
     def stop(self, kind):
         command, process, _port, log = self.servers.pop(kind)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGINT)
-        except ProcessLookupError:
-            pass
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -1,4 +1,4 @@
-"""The local settings files that `make run` and `make serve` write and keep: `.env` and `.env.serve`.
+"""The local settings files `make run` and `make serve` write and keep: .env and .env.serve.
 
 `python -m ign_portal.localenv FILE POSTURE [--port PORT]` (run by the Makefile; the standard
 library only, since it runs before the settings can load):
