@@ -4,9 +4,8 @@ SHELL := /bin/bash
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# The port to serve on: given, it is recorded in the settings file (with SITE_URL); empty, the
-# file's PORT (8000 the first time).
-PORT ?=
+# The port make run / make serve serve on, recorded in their settings file with SITE_URL.
+PORT ?= 8000
 ARGS ?=
 STAMP := $(VENV)/.installed
 # The tests run in this many processes (pytest-xdist); 0 runs them in this one.
@@ -26,12 +25,13 @@ TEST_ENV := IGN_ENV_FILE= DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-dep
 # One task worker beside the server (distribution of letters, other background work).
 WORKER = $(PY) manage.py db_worker --queue-name default,distribution --no-reload
 
-.PHONY: help venv setup-data run serve test admin manage lint clean
+.PHONY: help venv setup-data env run serve test admin manage lint clean
 
 help:
 	@echo "make run    - set up and serve the portal with the 71st session, with a task worker;"
 	@echo "              writes .env (development: DEBUG on, SQLite, console e-mail) the first time"
 	@echo "              PORT=8001 make run: another port (recorded in .env with SITE_URL)"
+	@echo "make env    - only write .env (or record PORT=... in it), as make run does first"
 	@echo "make manage ARGS=\"...\" - a manage.py command with the settings of .env (as make run)"
 	@echo "make test   - set up and run the whole test suite (reads no .env)"
 	@echo "make serve  - the production-like server (gunicorn, DEBUG off, WhiteNoise) and a task"
@@ -75,6 +75,10 @@ serve: $(STAMP)
 	$(WORKER) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn ign_portal.wsgi --bind 127.0.0.1:$$port --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+# Writes .env (development) the first time, or records the PORT given: what make run does first.
+env: $(STAMP)
+	@$(LOCALENV) .env development --port "$(PORT)" >/dev/null
 
 # A manage.py command with the development settings of .env (written the first time), or
 # with the file IGN_ENV_FILE names: make manage ARGS="distribute_letter <slug>".

@@ -159,6 +159,19 @@ def tail(path, lines=40):
     return "\n".join("    | " + line for line in text[-lines:])
 
 
+def group(pgid):
+    """{pid: command line} of the live processes (not zombies) in process group `pgid`."""
+    found = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            if os.getpgid(int(proc.name)) == pgid and state != "Z":
+                found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+        except (OSError, ProcessLookupError, IndexError):
+            continue
+    return found
+
+
 class Runner:
     def __init__(self, logs):
         self.logs = Path(logs)
@@ -220,18 +233,8 @@ class Runner:
 
     def worker_of(self, kind):
         """The db_worker processes in the server's process group."""
-        pgid = self.servers[kind][1].pid
-        found = []
-        for proc in Path("/proc").glob("[0-9]*"):
-            try:
-                if os.getpgid(int(proc.name)) != pgid:
-                    continue
-                argv = (proc / "cmdline").read_bytes().split(b"\0")
-            except (OSError, ProcessLookupError):
-                continue
-            if b"db_worker" in argv:
-                found.append(int(proc.name))
-        return found
+        return [pid for pid, argv in group(self.servers[kind][1].pid).items()
+                if b"db_worker" in argv]
 
     def check_web(self, kind, command):
         _command, _process, port, log = self.servers[kind]
@@ -269,13 +272,13 @@ class Runner:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
-        time.sleep(2)
-        try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            return Path(log).read_text(errors="replace")
+        for _ in range(20):
+            left = group(process.pid)
+            if not left:
+                return Path(log).read_text(errors="replace")
+            time.sleep(0.5)
         os.killpg(process.pid, signal.SIGKILL)
-        raise Failed(f"`{command}` left processes running after Ctrl-C:\n{tail(log)}")
+        raise Failed(f"`{command}` left processes running after Ctrl-C ({left}):\n{tail(log)}")
 
     def admin(self, command):
         """`make admin` through a terminal, answering its questions."""
