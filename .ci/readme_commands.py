@@ -179,6 +179,10 @@ class Runner:
         self.databases = []
         self.count = 0
         self.make_runs = 0
+        self.dotenv = None  # .env as the last make run left it
+
+    def read_dotenv(self):
+        return (ROOT / ".env").read_bytes() if (ROOT / ".env").exists() else None
 
     def log(self, name):
         self.count += 1
@@ -234,7 +238,7 @@ class Runner:
     def worker_of(self, kind):
         """The db_worker processes in the server's process group."""
         return [pid for pid, argv in group(self.servers[kind][1].pid).items()
-                if b"db_worker" in argv]
+                if b"python" in argv.split()[0] and b"manage.py db_worker" in argv]
 
     def check_web(self, kind, command):
         _command, _process, port, log = self.servers[kind]
@@ -249,19 +253,33 @@ class Runner:
         if not self.worker_of(kind):
             raise Failed(f"`{command}` serves without a task worker.")
         output = Path(log).read_text(errors="replace")
+        second = self.manage_py(
+            "from django.conf import settings as s; d = s.DATABASES['default']; "
+            "m = s.MAILERS['default']; print(s.SITE_URL, s.DEBUG, d['NAME'].rsplit('/', 1)[-1], "
+            "m['OPTIONS'].get('host', ''), m['OPTIONS'].get('port', ''))").splitlines()[-1]
+        # make serve leaves .env alone: another terminal stays in development.
+        if kind == "serve" and (second.split()[1] != "True" or self.read_dotenv() != self.dotenv):
+            raise Failed(f"after `{command}`, a command in another terminal sees {second!r}; "
+                         ".env should be untouched, in development.")
         if kind == "run":
+            # What was given to make run is what another terminal sees.
+            given = dict(re.findall(r"(?:^|\s)([A-Z_]+)=(\S+)(?=\s)", command))
+            site, debug, database, host, mail_port = (second.split() + ["", ""])[:5]
+            wanted_db = given.get("DATABASE_URL", "").rsplit("/", 1)[-1]
+            wanted_mail = re.sub(r"^smtp://(?:[^@]*@)?", "", given.get("EMAIL_URL", ""))
+            if ((site, debug) != (f"http://127.0.0.1:{port}", "True")
+                    or (wanted_db and database != wanted_db)
+                    or (wanted_mail and f"{host}:{mail_port}" != wanted_mail.split("/")[0])):
+                raise Failed(f"a second-terminal manage.py sees {second!r}, not what "
+                             f"`{command}` serves with.")
+            self.dotenv = self.read_dotenv()
             self.make_runs += 1
             wrote = "Writing .env" in output
             if wrote != (self.make_runs == 1):
                 raise Failed(f"`{command}`: .env should be written by the first make run only "
                              f"(and say so); this one {'wrote' if wrote else 'did not write'} it.")
-            seen = self.manage_py("from django.conf import settings; "
-                                  "print(settings.SITE_URL, settings.DEBUG)")
-            if seen.splitlines()[-1] != f"http://127.0.0.1:{port} True":
-                raise Failed(f"a second-terminal manage.py sees {seen!r}, the server serves "
-                             f"on {port} in development.")
-        print(f"    checked: home page, API links to {expected}, a task worker runs"
-              + (", manage.py in another terminal agrees" if kind == "run" else ""))
+        print(f"    checked: home page, API links to {expected}, a task worker runs, "
+              f"manage.py in another terminal sees {second}")
 
     def stop(self, kind):
         command, process, _port, log = self.servers.pop(kind)

@@ -150,6 +150,12 @@ def environ_of(pid):
     return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
 
 
+def pythons(processes, command):
+    """The Python processes running `manage.py <command>` (not the shell that started them)."""
+    return [pid for pid, argv in processes.items()
+            if b"python" in argv.split()[0] and f"manage.py {command}".encode() in argv]
+
+
 def group_processes(pgid):
     found = {}
     for proc in Path("/proc").glob("[0-9]*"):
@@ -187,15 +193,16 @@ def test_make_run_its_worker_and_a_second_terminal_see_the_same_settings(project
         assert f"URL:http://127.0.0.1:{port}/meetings/" in calendar
 
         processes = group_processes(server.pid)
-        workers = [pid for pid, argv in processes.items() if b"db_worker" in argv]
-        runservers = [pid for pid, argv in processes.items() if b"runserver" in argv]
+        workers = pythons(processes, "db_worker")
+        runservers = pythons(processes, "runserver")
         assert workers and runservers, processes
         # What each process reads: its environment over .env. Each process's view, rebuilt
         # from its exact environment, is the second terminal's.
         terminal_view = settings_seen(project)
         assert terminal_view.split()[:2] == ["True", f"http://127.0.0.1:{port}"]
-        for pid in (workers[0], runservers[0]):
+        for pid in (*workers, *runservers):
             view = environ_of(pid)
+            assert view["IGN_ENV_FILE"] == ".env"
             assert settings_seen(project, env={
                 k: v for k, v in view.items() if k.startswith(CLEAN)}) == terminal_view
         assert "Writing .env" in (project / "run.log").read_text()
@@ -208,3 +215,65 @@ def test_make_run_its_worker_and_a_second_terminal_see_the_same_settings(project
             break
         time.sleep(0.5)
     assert not group_processes(server.pid), "the worker outlived make run"
+
+
+def serve_until_ready(project, target, port, path="/"):
+    """Start `make <target>` on `port` in its own process group; return (Popen, body of path)."""
+    log = open(project / f"{target}.log", "w")  # noqa: SIM115 - closed by the caller's stop
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", f"VENV={VENV}", "-o", f"{VENV}/.installed", target],
+        cwd=project, env={**terminal(), "PORT": str(port)}, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 420
+    while time.monotonic() < deadline:
+        assert server.poll() is None, (project / f"{target}.log").read_text()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                return server, response.read().decode()
+        except OSError:
+            time.sleep(1)
+    os.killpg(server.pid, signal.SIGKILL)
+    pytest.fail((project / f"{target}.log").read_text())
+
+
+def stop(server):
+    """Ctrl-C, as in the terminal; then nothing of the group may be left."""
+    os.killpg(server.pid, signal.SIGINT)
+    server.wait(timeout=60)
+    for _ in range(20):
+        if not group_processes(server.pid):
+            return
+        time.sleep(0.5)
+    left = group_processes(server.pid)
+    os.killpg(server.pid, signal.SIGKILL)
+    pytest.fail(f"left running after Ctrl-C: {left}")
+
+
+@pytest.mark.timeout(600)
+def test_make_serve_keeps_its_own_settings_and_starts_a_worker(project):
+    """Seen: after `make serve` had written .env, commands silently ran in production posture;
+    `make serve` started no task worker."""
+    assert make(project, "env").returncode == 0
+    development = (project / ".env").read_text()
+    port = free_port()
+    server, calendar = serve_until_ready(project, "serve", port, "/meetings/calendar.ics")
+    try:
+        assert f"URL:http://127.0.0.1:{port}/meetings/" in calendar
+        processes = group_processes(server.pid)
+        workers = pythons(processes, "db_worker")
+        assert workers, processes
+        assert environ_of(workers[0])["IGN_ENV_FILE"] == ".env.serve"
+        served = env_values(project, ".env.serve")
+        assert served["DJANGO_DEBUG"] == "0"
+        assert not served["DJANGO_SECRET_KEY"].startswith("dev-")
+        assert served["SITE_URL"] == f"http://127.0.0.1:{port}"
+        # .env is untouched; a command in another terminal is still in development ...
+        assert (project / ".env").read_text() == development
+        assert settings_seen(project).startswith("True http://127.0.0.1:8000 ")
+        # ... unless it names make serve's settings.
+        seen = settings_seen(project, env={"IGN_ENV_FILE": ".env.serve"})
+        assert seen.startswith(f"False http://127.0.0.1:{port} ")
+        assert "Settings from .env.serve: production posture (DEBUG off)" in (
+            project / "serve.log").read_text()
+    finally:
+        stop(server)
