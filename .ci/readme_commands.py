@@ -14,6 +14,9 @@ IGN_ENV_FILE), and must exit 0, except:
 - `make admin`, which is interactive: it is answered through a terminal, and the superuser
   it creates is looked up afterwards.
 - commands that are a line of .ci/run (`make test`, `make lint`): .ci/run runs them itself.
+- a command whose comment says "(exits N)" must exit with status N (a refusal shown on
+  purpose); one whose comment says "(keeps running)" is started in the background, must still
+  run after 5 s, and is stopped with the servers.
 
 After the last command, the servers are stopped as Ctrl-C stops them and must leave no process
 behind (a worker outliving its server fails the run); the databases `createdb` made are
@@ -188,8 +191,9 @@ class Runner:
         self.count += 1
         return self.logs / f"{self.count:02d}-{re.sub(r'[^A-Za-z0-9]+', '-', name)[:50]}.log"
 
-    def shell(self, command, *, timeout=900, check=True):
-        """Run `command` in the foreground, as printed; return its output."""
+    def shell(self, command, *, timeout=900, check=True, status=0):
+        """Run `command` in the foreground, as printed; return its output. It must exit with
+        `status`."""
         log = self.log(command)
         with open(log, "w") as out:
             started = time.monotonic()
@@ -197,8 +201,8 @@ class Runner:
                                     stdin=subprocess.DEVNULL, stdout=out,
                                     stderr=subprocess.STDOUT, timeout=timeout, check=False)
         print(f"    exit {result.returncode} in {time.monotonic() - started:.0f} s")
-        if check and result.returncode != 0:
-            raise Failed(f"`{command}` exited {result.returncode}:\n{tail(log)}")
+        if check and result.returncode != status:
+            raise Failed(f"`{command}` exited {result.returncode}, not {status}:\n{tail(log)}")
         return Path(log).read_text(errors="replace")
 
     def manage_py(self, code):
@@ -217,6 +221,7 @@ class Runner:
                                    stdin=subprocess.DEVNULL, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         self.servers[kind] = (command, process, port, log)
+        started = time.monotonic()
         # The first `make run` builds .venv: minutes of pip on a fresh clone.
         deadline = time.monotonic() + (1500 if kind != "smtp" else 60)
         while time.monotonic() < deadline:
@@ -227,7 +232,22 @@ class Runner:
             time.sleep(1)
         else:
             raise Failed(f"`{command}` did not answer on port {port}:\n{tail(log)}")
-        print(f"    serving on 127.0.0.1:{port} (process group {process.pid})")
+        print(f"    serving on 127.0.0.1:{port} after {time.monotonic() - started:.0f} s "
+              f"(process group {process.pid})")
+
+    def start_background(self, command):
+        """Another long-running command (its comment says "(keeps running)"): it must still
+        run after 5 s; it is stopped with the others."""
+        log = self.log(command)
+        out = open(log, "w")  # noqa: SIM115 - open while it runs
+        process = subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=environment(),
+                                   stdin=subprocess.DEVNULL, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        self.servers[command] = (command, process, None, log)
+        time.sleep(5)
+        if process.poll() is not None:
+            raise Failed(f"`{command}` stopped (exit {process.returncode}):\n{tail(log)}")
+        print(f"    running in the background (process group {process.pid})")
 
     def answers(self, port):
         try:
@@ -373,8 +393,11 @@ class Runner:
             self.start("smtp", command, port)
         elif re.search(r"(^|\s)make admin(\s|$)", text):
             self.admin(command)
+        elif "(keeps running)" in command[len(strip_comment(command)):]:
+            self.start_background(command)
         else:
-            self.shell(command)
+            expected = re.search(r"\(exits ([0-9]+)\)", command[len(strip_comment(command)):])
+            self.shell(command, status=int(expected.group(1)) if expected else 0)
             created = re.match(r"createdb\s.*\s(\S+)$", text)
             if created:
                 self.databases.append((text, created.group(1)))

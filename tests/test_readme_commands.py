@@ -36,3 +36,19 @@ def test_comments_are_cut_as_bash_cuts_them():
     commented = 'make test ARGS="-k #1"   # a comment'
     assert readme_commands.normal(commented) == 'make test ARGS="-k #1"'
     assert readme_commands.normal("make run#not-a-comment") == "make run#not-a-comment"
+
+
+def test_expected_exits_and_background_commands(tmp_path):
+    runner = readme_commands.Runner(tmp_path)
+    runner.run(1, "exit 3   # a refusal shown on purpose (exits 3)")
+    try:
+        runner.run(2, "exit 3")
+    except readme_commands.Failed as exc:
+        assert "exited 3, not 0" in str(exc)
+    else:
+        raise AssertionError("a command exiting 3 passed")
+    runner.run(3, "sleep 60   # (keeps running)")
+    (pid,) = [server[1].pid for server in runner.servers.values()]
+    runner.finish()
+    assert not runner.servers
+    assert not readme_commands.group(pid)
