@@ -66,7 +66,7 @@ run: $(STAMP)
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$$port
 
-# The same data, production-like: gunicorn and a task worker read .env.serve, never .env.
+# Production-like, on its own database: gunicorn and a task worker read .env.serve, never .env.
 serve: $(STAMP)
 	@port=$$($(LOCALENV) .env.serve serve --port "$(PORT)") || exit 1; \
 	export IGN_ENV_FILE=.env.serve; \

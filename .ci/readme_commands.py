@@ -138,6 +138,7 @@ def matches(shown, command):
 def environment():
     env = {k: v for k, v in os.environ.items() if not k.startswith(CLEAN_ENV)}
     env["CI"] = env.get("CI", "true")
+    env["PYTHONUNBUFFERED"] = "1"  # output as a terminal shows it, line by line
     return env
 
 
@@ -370,8 +371,12 @@ class Runner:
                 "[time.sleep(1) for _ in range(120) if q.exists()]; "
                 "print(Delivery.objects.filter(state='sent').count(), q.count())")
         sent, waiting = map(int, self.manage_py(code).splitlines()[-1].split())
-        received = Path(self.servers["smtp"][3]).read_text(errors="replace").count(
-            "MESSAGE FOLLOWS")
+        for _ in range(30):
+            received = Path(self.servers["smtp"][3]).read_text(errors="replace").count(
+                "MESSAGE FOLLOWS")
+            if received >= sent:
+                break
+            time.sleep(1)
         if waiting or not sent or sent != received:
             raise Failed(f"after `{command}`: the ledger says {sent} sent ({waiting} waiting), "
                          f"the SMTP server received {received}.")

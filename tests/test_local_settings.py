@@ -272,7 +272,8 @@ def test_make_serve_keeps_its_own_settings_and_starts_a_worker(project):
         assert settings_seen(project).startswith("True http://127.0.0.1:8000 ")
         # ... unless it names make serve's settings.
         seen = settings_seen(project, env={"IGN_ENV_FILE": ".env.serve"})
-        assert seen.startswith(f"False http://127.0.0.1:{port} ")
+        # Its own database: its worker never takes make run's tasks.
+        assert seen.startswith(f"False http://127.0.0.1:{port} {project / 'db.serve.sqlite3'} ")
         assert "Settings from .env.serve: production posture (DEBUG off)" in (
             project / "serve.log").read_text()
     finally:
