@@ -40,10 +40,19 @@ def project(tmp_path):
 
 
 def make(project, *args, env=None, timeout=120):
+    """`make <args>` in `project`; whatever it started is killed if it outlives `timeout`."""
     # The shared virtual environment is installed: never let make reinstall it.
     command = ["make", "--no-print-directory", f"VENV={VENV}", "-o", f"{VENV}/.installed", *args]
-    return subprocess.run(command, cwd=project, env={**terminal(), **(env or {})},
-                          capture_output=True, text=True, timeout=timeout)
+    process = subprocess.Popen(command, cwd=project, env={**terminal(), **(env or {})},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def manage(project, *args, env=None):
@@ -121,7 +130,7 @@ def test_a_production_env_is_refused_not_served_in_development(project):
     """A .env that is not a development one (e.g. a secret key alone, as `make serve` wrote
     it) is left alone, and make run stops with one line rather than serve it."""
     (project / ".env").write_text("DJANGO_SECRET_KEY=" + "k" * 50 + "\n")
-    result = make(project, "run", "PORT=18302")
+    result = make(project, "run", f"PORT={free_port()}", timeout=60)
     assert result.returncode != 0
     assert ".env sets DJANGO_DEBUG=(unset: off), not the development settings" in result.stderr
     assert (project / ".env").read_text() == "DJANGO_SECRET_KEY=" + "k" * 50 + "\n"
