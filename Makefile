@@ -4,6 +4,7 @@ SHELL := /bin/bash
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# The port make run / make serve serve on, recorded in their settings file with SITE_URL.
 PORT ?= 8000
 ARGS ?=
 STAMP := $(VENV)/.installed
@@ -13,20 +14,29 @@ TEST_WORKERS ?= 2
 # changes: collecting costs about 20 s of CPU.
 STATIC_MANIFEST := staticfiles/staticfiles.json
 
-# Settings for local use: DEBUG on, SQLite, console e-mail, no other service.
-LOCAL_ENV := DJANGO_DEBUG=1
-# The tests run in production posture, but over plain HTTP.
-TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-deployment DJANGO_SECURE_SSL_REDIRECT=0
-# The production-like server on loopback: DEBUG off, plain HTTP.
-SERVE_ENV := DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
+# Every process reads one settings file (IGN_ENV_FILE; ign_portal/localenv.py writes it):
+# .env, for development (DEBUG on, SQLite, console e-mail), read by `make run` and by every
+# `.venv/bin/python manage.py ...` command; .env.serve, production-like on loopback (DEBUG off,
+# plain HTTP), read only by what `make serve` starts (or a command given IGN_ENV_FILE=.env.serve).
+# Writes the file the first time, records PORT/DATABASE_URL/EMAIL_URL given, prints the port.
+LOCALENV = $(PY) -m ign_portal.localenv
+# The tests read no settings file: production posture, but over plain HTTP.
+TEST_ENV := IGN_ENV_FILE= DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-deployment DJANGO_SECURE_SSL_REDIRECT=0
+# One task worker beside the server (distribution of letters, other background work).
+WORKER = $(PY) manage.py db_worker --queue-name default,distribution --no-reload
 
-.PHONY: help venv setup-data run serve test admin lint clean
+.PHONY: help venv setup-data env run serve test admin manage lint clean
 
 help:
-	@echo "make run    - set up and serve the portal with the 71st session (SQLite, DEBUG), with a task worker"
-	@echo "make test   - set up and run the whole test suite"
-	@echo "make serve  - the production-like server (gunicorn, DEBUG off, WhiteNoise)"
-	@echo "make admin  - create a superuser"
+	@echo "make run    - set up and serve the portal with the 71st session, with a task worker;"
+	@echo "              writes .env (development: DEBUG on, SQLite, console e-mail) the first time"
+	@echo "              PORT=8001 make run: another port (recorded in .env with SITE_URL)"
+	@echo "make env    - only write .env (or record PORT=... in it), as make run does first"
+	@echo "make manage ARGS=\"...\" - a manage.py command with the settings of .env (as make run)"
+	@echo "make test   - set up and run the whole test suite (reads no .env)"
+	@echo "make serve  - the production-like server (gunicorn, DEBUG off, WhiteNoise) and a task"
+	@echo "              worker; its own settings in .env.serve"
+	@echo "make admin  - create a superuser (make manage ARGS=createsuperuser)"
 	@echo "make lint   - ruff and the import contracts (import-linter)"
 
 $(STAMP): pyproject.toml
@@ -47,24 +57,37 @@ setup-data: $(STAMP)
 	$(PY) manage.py load_ign71
 
 # A task worker runs beside the server (distribution of letters, other background work) and
-# stops with it.
+# stops with it. Both, and every step before them, read .env.
 run: $(STAMP)
-	$(LOCAL_ENV) $(MAKE) --no-print-directory setup-data
-	@$(LOCAL_ENV) $(PY) manage.py db_worker --queue-name default,distribution --no-reload & worker=$$!; \
+	@port=$$($(LOCALENV) .env development --port "$(PORT)") || exit 1; \
+	export IGN_ENV_FILE=.env; \
+	$(MAKE) --no-print-directory setup-data || exit 1; \
+	$(WORKER) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$$port
 
-.env:
-	@echo "Writing .env with a new local DJANGO_SECRET_KEY"
-	@printf 'DJANGO_SECRET_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+# Production-like, on its own database: gunicorn and a task worker read .env.serve, never .env.
+serve: $(STAMP)
+	@port=$$($(LOCALENV) .env.serve serve --port "$(PORT)") || exit 1; \
+	export IGN_ENV_FILE=.env.serve; \
+	$(MAKE) --no-print-directory setup-data || exit 1; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 || exit 1; \
+	$(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(VENV)/bin/gunicorn ign_portal.wsgi --bind 127.0.0.1:$$port --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-serve: $(STAMP) .env
-	$(SERVE_ENV) $(MAKE) --no-print-directory setup-data
-	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(SERVE_ENV) $(VENV)/bin/gunicorn ign_portal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+# Writes .env (development) the first time, or records the PORT given: what make run does first.
+env: $(STAMP)
+	@$(LOCALENV) .env development --port "$(PORT)" >/dev/null
+
+# A manage.py command with the development settings of .env (written the first time), or
+# with the file IGN_ENV_FILE names: make manage ARGS="distribute_letter <slug>".
+manage: $(STAMP)
+	@if [ -z "$${IGN_ENV_FILE+set}" ]; then $(LOCALENV) .env development >/dev/null || exit 1; fi; \
+	IGN_ENV_FILE=$${IGN_ENV_FILE-.env} $(PY) manage.py $(ARGS)
 
 admin: $(STAMP)
-	$(LOCAL_ENV) $(PY) manage.py createsuperuser
+	@$(MAKE) --no-print-directory manage ARGS="createsuperuser $(ARGS)"
 
 $(STATIC_MANIFEST): $(STAMP) ign_portal/settings.py $(shell find static -type f 2>/dev/null)
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0

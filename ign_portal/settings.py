@@ -1,5 +1,6 @@
 """Settings of the IGN Portal: one file, every deploy-specific value from the environment."""
 
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -10,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
 def _fail(message):
@@ -20,13 +19,29 @@ def _fail(message):
     raise SystemExit(2)
 
 
+# The environment wins over the settings file, which wins over the defaults below. The file
+# is `.env` beside manage.py (`make run` writes it for development); IGN_ENV_FILE names another
+# (`make serve` uses `.env.serve`), or none when empty (the tests).
+env = environ.Env()
+_env_file = os.environ.get("IGN_ENV_FILE", ".env")
+if _env_file:
+    ENV_FILE = BASE_DIR / _env_file
+    if ENV_FILE.is_file():
+        environ.Env.read_env(ENV_FILE, overwrite=False)
+    elif "IGN_ENV_FILE" in os.environ:
+        _fail(f"IGN_ENV_FILE names {ENV_FILE}, which does not exist.")
+else:
+    ENV_FILE = None
+
+
 # --- Core -----------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 _DEV_SECRET = "insecure-local-development-key-never-used-in-production-0123456789"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG and not env.bool("DJANGO_ALLOW_DEV_SECRET", default=False):
-        _fail("DJANGO_SECRET_KEY is not set (required when DJANGO_DEBUG is off).")
+        _fail("DJANGO_SECRET_KEY is not set (required when DJANGO_DEBUG is off); for "
+              "development, `make run` writes a .env that sets DJANGO_DEBUG=1.")
     SECRET_KEY = _DEV_SECRET
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -98,6 +113,11 @@ if DATABASES["default"].get("ENGINE") not in (
     "django.db.backends.postgresql", "django.db.backends.sqlite3"
 ):
     _fail("DATABASE_URL must start with postgres:// (production) or sqlite:// (local use).")
+# A relative SQLite path (sqlite:///db.sqlite3) is beside manage.py, whatever the directory.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] not in (
+    "", ":memory:"
+) and not str(DATABASES["default"]["NAME"]).startswith("file:"):
+    DATABASES["default"]["NAME"] = str(BASE_DIR / DATABASES["default"]["NAME"])
 # Persistent connections, health-checked: no connection set-up on every request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)

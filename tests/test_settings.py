@@ -14,7 +14,7 @@ PROD_KEY = "k3y-" + "a1B2c3D4e5" * 6
 def run_check(**env):
     environment = {k: v for k, v in os.environ.items()
                    if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_URL"))}
-    environment.update(env)
+    environment.update({"IGN_ENV_FILE": "", **env})  # no .env: the environment alone
     return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=60)
 
@@ -46,7 +46,7 @@ def test_production_settings_pass_the_deploy_check():
         cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={**{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
              "DJANGO_SECRET_KEY": PROD_KEY, "DJANGO_ALLOWED_HOSTS": "ign.example.org",
-             "EMAIL_URL": "smtp://mail.example.org:587/?tls=True"},
+             "EMAIL_URL": "smtp://mail.example.org:587/?tls=True", "IGN_ENV_FILE": ""},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -57,7 +57,8 @@ def test_deploy_check_refuses_console_mail_in_production():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={**{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))},
-             "DJANGO_SECRET_KEY": PROD_KEY, "DJANGO_ALLOWED_HOSTS": "ign.example.org"},
+             "DJANGO_SECRET_KEY": PROD_KEY, "DJANGO_ALLOWED_HOSTS": "ign.example.org",
+             "IGN_ENV_FILE": ""},
     )
     assert result.returncode == 1
     assert "mail.E001" in result.stderr
