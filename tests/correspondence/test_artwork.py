@@ -140,6 +140,8 @@ def test_an_svg_emblem_is_stored_as_checked_and_drawn_in_the_pdf(admin_client):
      b'@import url("https://example.org/x.css");</style></svg>', "loads or runs"),
     (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1" '
      b"style=\"background: url('//example.org/t.png')\"/></svg>", "outside the file"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1" '
+     b'style="background: url(https://example.org/unclosed.png"/></svg>', "outside the file"),
     (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><a href="javascript:alert(1)">'
      b'<rect width="1" height="1"/></a></svg>', "<a>"),
     (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><set attributeName="onclick" '
