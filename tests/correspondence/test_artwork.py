@@ -412,3 +412,38 @@ def sanitised(svg):
     from correspondence.artwork import sanitised_svg
 
     return sanitised_svg(svg)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_stored_svg_opened_in_a_browser_runs_nothing(context, portal):
+    # Stored past the upload check, as if the check had a hole: the response still stops it.
+    hostile = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+               b'<script>document.title = "ran"</script>'
+               b'<rect width="10" height="10" fill="red"/></svg>')
+    letterhead = Letterhead.objects.get(name="The President of the General Assembly")
+    letterhead.artwork = StoredFile.objects.store(hostile)
+    letterhead.save()
+    page = context.new_page()
+
+    response = page.goto(f"{portal.url}/letters/artwork/{letterhead.artwork_id}")
+
+    assert response.status == 200 and page.locator("rect").count() == 1
+    assert page.evaluate("document.title") != "ran"
+
+
+def test_the_admin_shows_the_current_artwork_and_signature(admin_client):
+    letterhead = with_artwork(png_bytes())
+    letter = make_letter(letterhead=letterhead)
+    signatory = letter.signatories.get()
+    signatory.signature = StoredFile.objects.store(png_bytes(40, 20))
+    signatory.save()
+
+    letterhead_page = admin_client.get(
+        reverse("admin:correspondence_letterhead_change", args=[letterhead.pk]))
+    letter_page = admin_client.get(
+        reverse("admin:correspondence_letter_change", args=[letter.pk]))
+
+    assert f"/letters/artwork/{letterhead.artwork_id}" in letterhead_page.text
+    assert f"/letters/artwork/{signatory.signature_id}" in letter_page.text
+    assert 'name="signatories-0-signature_upload"' in letter_page.text
