@@ -52,10 +52,13 @@ def covered_codepoints():
     return frozenset(covered)
 
 
+# Controls, format characters (soft hyphen, joiners, direction marks) and spaces draw no
+# glyph of their own: the shaper hides them or makes a space of the right width.
+NO_GLYPH_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
 def _needs_glyph(char):
-    # Controls, format characters (soft hyphen, joiners, direction marks) and spaces draw
-    # no glyph of their own: the shaper hides them or makes a space of the right width.
-    return unicodedata.category(char)[0] not in "CZ"
+    return unicodedata.category(char) not in NO_GLYPH_CATEGORIES
 
 
 class _Text(HTMLParser):

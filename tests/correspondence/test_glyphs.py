@@ -119,3 +119,12 @@ def test_many_characters_are_counted_not_all_listed():
 
     assert "U+4E00" in message and "U+4E13" in message and "U+4E14" not in message
     assert "and 10 more" in message
+
+
+def test_spaces_and_format_characters_need_no_glyph_but_private_use_does():
+    letter = make_letter(body="A\u2009thin space, a soft\u00adhyphen, a\u200bbreak, "
+                              "a word\u2060joiner and a private \ue000 sign.")
+
+    [message] = [m for m in issue_problems(letter) if "U+" in m]
+
+    assert "(U+E000)" in message
