@@ -447,3 +447,10 @@ def test_the_admin_shows_the_current_artwork_and_signature(admin_client):
     assert f"/letters/artwork/{letterhead.artwork_id}" in letterhead_page.text
     assert f"/letters/artwork/{signatory.signature_id}" in letter_page.text
     assert 'name="signatories-0-signature_upload"' in letter_page.text
+
+
+def test_the_seed_letterheads_print_in_capitals_as_on_the_originals(pga_letter):
+    text = pdf_text(bytes(pga_letter.pdf.content), layout=False)
+
+    assert "THE PRESIDENT\nOF THE\nGENERAL ASSEMBLY" in text
+    assert "PERMANENT MISSION OF TUNISIA TO THE UNITED NATIONS" in text
