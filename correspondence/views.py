@@ -15,7 +15,7 @@ from .artwork import CONTENT_TYPES, artwork_file
 from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter, Letterhead, Signatory
 from .search import LetterSearchMixin
-from .services import letter_for_code, letter_for_pdf
+from .services import glyph_problem, letter_for_code, letter_for_pdf
 from .watermark import watermark_url
 
 
@@ -57,6 +57,8 @@ class LetterDetailView(DetailView):
         for enclosure in enclosures:
             enclosure.superseded = superseded.get(enclosure.enclosed_letter_id)
         watermark = watermark_url(_("Draft: not issued")) if self.object.is_draft else None
+        if self.object.is_draft:  # the preview names what the PDF could not print
+            kwargs["glyph_problem"] = glyph_problem(self.object)
         return super().get_context_data(enclosures=enclosures, watermark=watermark, **kwargs)
 
 

@@ -112,6 +112,14 @@ def test_the_admin_page_of_a_draft_names_the_characters(admin_client):
     assert clean.status_code == 200 and "not in the letter's fonts" not in clean.text
 
 
+def test_the_html_preview_of_a_draft_names_the_characters(admin_client):
+    draft = make_letter(body=f"The {CHINESE}.")
+
+    page = admin_client.get(draft.get_absolute_url())
+
+    assert page.status_code == 200 and NAMED in page.text and f"The {CHINESE}." in page.text
+
+
 def test_many_characters_are_counted_not_all_listed():
     letter = make_letter(body="".join(chr(0x4E00 + i) for i in range(30)))
 
