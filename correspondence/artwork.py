@@ -164,8 +164,8 @@ def sanitised_svg(content):
         if "viewBox" not in root.attrib and not {"width", "height"} <= set(root.attrib):
             raise Refused(_("it has no size (give its root a viewBox)"))
         count = _check(root)
-        if count > MAX_ELEMENTS:
-            raise Refused(_("it has more than %(count)d elements") % {"count": MAX_ELEMENTS})
+        if count > MAX_ELEMENTS or _drawn(root) > MAX_ELEMENTS:
+            raise Refused(_("it draws more than %(count)d elements") % {"count": MAX_ELEMENTS})
     except Refused as refused:
         raise ValidationError(
             _("This SVG cannot be used: %(reason)s. Only drawings are accepted: no script, "
@@ -210,6 +210,33 @@ def _check(element, depth=0):
             continue
         count += _check(child, depth + 1)
     return count
+
+
+def _drawn(root):
+    """How many elements the drawing becomes once each <use> is replaced by what it names:
+    a few nested <use> can otherwise make millions, or loop."""
+    by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
+    sizes, visiting = {}, set()
+
+    def size(element, depth=0):
+        key = id(element)
+        if key in sizes:
+            return sizes[key]
+        if key in visiting:
+            raise Refused(_("its <use> elements refer to themselves"))
+        if depth > MAX_DEPTH:
+            raise Refused(_("it nests elements more than %(depth)d deep") % {
+                "depth": MAX_DEPTH})
+        visiting.add(key)
+        total = 1 + sum(size(child, depth + 1) for child in element)
+        if _local(element.tag) == "use":
+            target = by_id.get(element.get("href", "")[1:])
+            total += size(target, depth + 1) if target is not None else 0
+        visiting.discard(key)
+        sizes[key] = total = min(total, MAX_ELEMENTS + 1)
+        return total
+
+    return size(root)
 
 
 def _local_name(tag):

@@ -153,6 +153,15 @@ def test_an_svg_emblem_is_stored_as_checked_and_drawn_in_the_pdf(admin_client):
     (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><?xml-stylesheet '
      b'href="https://example.org/x.css"?></svg>', "processing instruction"),
     (b'<html><body>not svg</body></html>', "root element"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><defs><rect id="g0" '
+     b'width="1" height="1"/>' + b"".join(
+         b'<g id="g%d">' % i + b'<use href="#g%d"/>' % (i - 1) * 10 + b"</g>"
+         for i in range(1, 8)) + b"</defs></svg>", "draws more than"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><g id="a"><use href="#a"/>'
+     b"</g></svg>", "refer to themselves"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">' + b"".join(
+        b'<g id="g%d"><use href="#g%d"/></g>' % (i, i + 1) for i in range(1, 3000))
+     + b'<rect id="g3000"/></svg>', "more than 200 deep"),
     (b'<svg xmlns="http://www.w3.org/2000/svg"><rect', "not well-formed"),
 ])
 def test_an_svg_that_could_run_or_reach_outside_is_refused_with_a_message(
