@@ -6,6 +6,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,11 +20,12 @@ from .distribution.services import (
     original_distribution_check,
     original_missions,
 )
-from .forms import EnclosureAdminForm, LetterAdminForm
+from .forms import EnclosureAdminForm, LetterAdminForm, LetterheadAdminForm, SignatoryAdminForm
 from .models import Enclosure, Letter, Letterhead, Signatory
 from .pdf import UnreadableAnnex, layout_warnings, render_letter_pdf
 from .services import (
     corrected_packet_problems,
+    glyph_problem,
     letter_correct,
     letter_correct_packet,
     letter_issue,
@@ -44,11 +46,25 @@ class DraftOnlyInline:
         return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
 
 
+def image_preview(sha256):
+    if not sha256:
+        return "-"
+    url = reverse("correspondence:artwork", kwargs={"sha256": sha256})
+    return format_html('<img src="{}" alt="" style="max-height: 4rem; max-width: 16rem">', url)
+
+
 class SignatoryInline(DraftOnlyInline, admin.TabularInline):
     model = Signatory
+    form = SignatoryAdminForm
     extra = 0
     autocomplete_fields = ["person"]
-    fields = ["position", "person", "block"]
+    fields = ["position", "person", "block", "signature_preview", "signature_upload",
+              "signature_remove"]
+    readonly_fields = ["signature_preview"]
+
+    @admin.display(description=gettext_lazy("signature image"))
+    def signature_preview(self, signatory):
+        return image_preview(signatory.signature_id)
 
 
 class EnclosureInline(DraftOnlyInline, admin.TabularInline):
@@ -62,8 +78,16 @@ class EnclosureInline(DraftOnlyInline, admin.TabularInline):
 
 @admin.register(Letterhead)
 class LetterheadAdmin(admin.ModelAdmin):
+    form = LetterheadAdminForm
     list_display = ["name", "place", "paper_size"]
     search_fields = accent_insensitive("name")
+    fields = ["name", "heading", "place", "paper_size", "artwork_preview", "artwork_upload",
+              "artwork_placement", "artwork_remove"]
+    readonly_fields = ["artwork_preview"]
+
+    @admin.display(description=gettext_lazy("current artwork"))
+    def artwork_preview(self, letterhead):
+        return image_preview(letterhead.artwork_id)
 
 
 @admin.register(Letter)
@@ -141,6 +165,13 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, letter):
             raise PermissionDenied
         return letter
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        letter = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if letter is not None and letter.is_draft:
+            extra_context["glyph_problem"] = glyph_problem(letter)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def _change_url(self, letter):
         return reverse("admin:correspondence_letter_change", args=[letter.pk])

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.validators import validate_single_line
 
-from .models import Enclosure, Letter
+from .artwork import clean_image_upload
+from .models import Enclosure, Letter, Letterhead, Signatory, StoredFile
 from .pdf import UnreadableAnnex, check_annex
 from .rendering import BODY_MAX_CHARS, body_problems
 
@@ -110,3 +111,54 @@ class EnclosureAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Choose either a letter to enclose or a PDF annex to upload."))
         return cleaned
+
+
+class ImageUploadMixin:
+    """An image field of the model (a StoredFile) set from an upload, checked, or removed.
+
+    `image_field` names the model's foreign key; the form has `<field>_upload` and
+    `<field>_remove`. The image is stored when the form is saved, never before.
+    """
+
+    image_field = None
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get(f"{self.image_field}_upload")
+        if upload:
+            try:
+                self._image_bytes = clean_image_upload(upload)
+            except forms.ValidationError as error:
+                self.add_error(f"{self.image_field}_upload", error)
+        return cleaned
+
+    def save(self, commit=True):
+        content = getattr(self, "_image_bytes", None)
+        if content is not None:
+            setattr(self.instance, self.image_field, StoredFile.objects.store(content))
+        elif self.cleaned_data.get(f"{self.image_field}_remove"):
+            setattr(self.instance, self.image_field, None)
+        return super().save(commit)
+
+
+class LetterheadAdminForm(ImageUploadMixin, forms.ModelForm):
+    image_field = "artwork"
+    artwork_upload = forms.FileField(label=_("artwork"), required=False, help_text=_(
+        "An emblem or a whole letterhead image, SVG or PNG. An SVG may hold drawings only: "
+        "no script, no link to anything outside the file."))
+    artwork_remove = forms.BooleanField(label=_("remove the artwork"), required=False)
+
+    class Meta:
+        model = Letterhead
+        fields = ["name", "heading", "place", "paper_size", "artwork_placement"]
+
+
+class SignatoryAdminForm(ImageUploadMixin, forms.ModelForm):
+    image_field = "signature"
+    signature_upload = forms.FileField(label=_("signature image"), required=False, help_text=_(
+        "A scanned signature, SVG or PNG, printed above the block."))
+    signature_remove = forms.BooleanField(label=_("remove"), required=False)
+
+    class Meta:
+        model = Signatory
+        fields = ["position", "person", "block"]

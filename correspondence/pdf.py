@@ -18,9 +18,12 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .artwork import artwork_file
+from .glyphs import with_placeholders
 from .models import annex_storage
 from .watermark import watermark_url
 
@@ -42,7 +45,8 @@ def local_file(url):
     """(file name, bytes) of the static file or stored file that `url` names.
 
     Static files are found by Django's finders; `MEDIA_URL` names a file of the annexes'
-    storage (the database), never a path on this machine's disk. RefusedURL for anything else.
+    storage (the database), and the artwork URL (`correspondence:artwork`) a stored image,
+    never a path on this machine's disk. RefusedURL for anything else.
     """
     parts = urlsplit(url)
     if f"{parts.scheme}://{parts.netloc}" != INTERNAL_ORIGIN or parts.query:
@@ -62,6 +66,15 @@ def local_file(url):
                 return posixpath.basename(name), fh.read()
         except (OSError, SuspiciousFileOperation, ValueError):
             raise RefusedURL(url) from None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        raise RefusedURL(url) from None
+    if match.view_name == "correspondence:artwork":
+        found = artwork_file(match.kwargs["sha256"])
+        if found is None:
+            raise RefusedURL(url)
+        return found
     raise RefusedURL(url)
 
 
@@ -489,11 +502,14 @@ def render_letter_pdf(letter):
     """The as-distributed PDF: the letter followed by its enclosures, one bookmark per letter.
 
     Identical bytes for the same letter: the PDF's dates are the letter's issue time (none
-    for a draft), its fonts are the bundled ones, and nothing random is written.
+    for a draft), its fonts are the bundled ones, and nothing random is written. A character
+    that no bundled font has (only a draft can hold one) prints as a placeholder.
     """
     with translation.override(letter.language):
         sheets = sheets_of(letter)
-        pdf = html_to_pdf(document_html(letter, sheets))
+        # Issuing refuses characters that no bundled font has; in a preview each shows as a
+        # placeholder, and the rest of the text stays extractable.
+        pdf = html_to_pdf(with_placeholders(document_html(letter, sheets)))
         annexes = annexes_of(sheets)
         if annexes:
             pdf = append_annexes(pdf, annexes)

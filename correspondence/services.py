@@ -7,14 +7,15 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from common.validators import one_line, text_problems
 
-from .models import Enclosure, Letter, Signatory, StoredFile
-from .pdf import UnreadableAnnex, render_letter_pdf
+from .glyphs import uncovered_problem
+from .models import Enclosure, Letter, Signatory, StoredFile, sender_artwork_snapshot
+from .pdf import UnreadableAnnex, document_html, render_letter_pdf
 from .rendering import body_problems
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from paper is not mistaken.
@@ -47,7 +48,21 @@ def issue_problems(letter):
     for part in (*letter.signatories.all(), *letter.enclosures.all()):
         problems += [f"{capfirst(part._meta.verbose_name)} {part.position}: {problem}"
                      for problem in text_problems(part)]
+    missing = glyph_problem(letter)
+    if missing:
+        problems.append(missing)
     return problems
+
+
+def glyph_problem(letter):
+    """The message naming the letter's characters that no bundled font has ("" if none).
+
+    Read from everything the PDF prints (the document's HTML: text, metadata, bookmarks),
+    the place and the titles its annexes' bookmarks carry.
+    """
+    with translation.override(letter.language):
+        return uncovered_problem(document_html(letter), letter.place, *(
+            enclosure.title for enclosure in letter.enclosures.all()))
 
 
 def verification_code_for(letter):
@@ -72,11 +87,13 @@ def letter_issue(*, letter, by, at=None):
     Side effects: renders the as-distributed PDF once (the letter and its enclosures),
     stores its bytes as a `StoredFile` (keyed by their SHA-256) that the letter points at;
     sets the verification code, the status, the issue time (`at`, default now) and who
-    issued it (`by`, a user or None for the data loader). If the letter is a correction,
-    the original and any earlier correction become superseded.
+    issued it (`by`, a user or None for the data loader), and copies the letterhead's
+    artwork and its placement into the letter (`sender_artwork_snapshot`). If the letter is
+    a correction, the original and any earlier correction become superseded.
     Raises ValidationError listing every problem (no date, body or signatory; already
     issued; an enclosed letter still a draft; an annex that cannot be read; a line break
-    in a one-line field or a control character in a text).
+    in a one-line field or a control character in a text; characters that no bundled font
+    has).
     """
     with transaction.atomic():
         letter = Letter.objects.select_for_update(of=("self",)).select_related(
@@ -87,6 +104,8 @@ def letter_issue(*, letter, by, at=None):
         letter.issued_at = (at or timezone.now()).replace(microsecond=0)
         letter.issued_by = by
         letter.verification_code = verification_code_for(letter)
+        for column, value in sender_artwork_snapshot(letter.letterhead).items():
+            setattr(letter, column, value)
         try:
             letter.pdf = StoredFile.objects.store(render_letter_pdf(letter))
         except UnreadableAnnex as exc:
@@ -145,7 +164,7 @@ def letter_correct(*, letter, by):
         correction.documents.set(letter.documents.all())
         Signatory.objects.bulk_create([
             Signatory(letter=correction, position=s.position, person_id=s.person_id,
-                      block=s.block)
+                      block=s.block, signature_id=s.signature_id)
             for s in letter.signatories.all()
         ])
         Enclosure.objects.bulk_create([

@@ -11,10 +11,11 @@ from django.views.generic import DetailView, ListView
 
 from common.cache import NUMBER, PAGE, public_cache
 
+from .artwork import CONTENT_TYPES, artwork_file
 from .forms import VerifyCodeForm, VerifyFileForm
-from .models import Letter
+from .models import Letter, Letterhead, Signatory
 from .search import LetterSearchMixin
-from .services import letter_for_code, letter_for_pdf
+from .services import glyph_problem, letter_for_code, letter_for_pdf
 from .watermark import watermark_url
 
 
@@ -56,6 +57,8 @@ class LetterDetailView(DetailView):
         for enclosure in enclosures:
             enclosure.superseded = superseded.get(enclosure.enclosed_letter_id)
         watermark = watermark_url(_("Draft: not issued")) if self.object.is_draft else None
+        if self.object.is_draft:  # the preview names what the PDF could not print
+            kwargs["glyph_problem"] = glyph_problem(self.object)
         return super().get_context_data(enclosures=enclosures, watermark=watermark, **kwargs)
 
 
@@ -83,6 +86,47 @@ def letter_pdf(request, slug):
         response["Content-Length"] = str(len(pdf))
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def artwork_audience(sha256, request):
+    """"public" for the artwork of a letterhead or of a public letter and a signature on a
+    public letter; "staff" for a signature on a draft, shown to staff only; else None."""
+    public_letters = Letter.objects.public()
+    if (Letterhead.objects.filter(artwork=sha256).exists()
+            or public_letters.filter(sender_artwork=sha256).exists()
+            or Signatory.objects.filter(signature=sha256, letter__in=public_letters).exists()):
+        return "public"
+    if (request.user.is_active and request.user.is_staff
+            and Signatory.objects.filter(signature=sha256).exists()):
+        return "staff"
+    return None
+
+
+@require_http_methods(["GET", "HEAD"])
+def artwork(request, sha256):
+    """A letterhead's artwork or a signature image, by its SHA-256: it never changes.
+
+    Served with a policy that lets an SVG run nothing and load nothing, and with no
+    content sniffing, so a stored SVG opened on its own is a picture and no more.
+    """
+    audience = artwork_audience(sha256, request) if len(sha256) == 64 else None
+    found = artwork_file(sha256) if audience else None
+    if found is None:
+        raise Http404
+    name, content = found
+    etag = f'"{sha256}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(content, content_type=CONTENT_TYPES[name.rpartition(".")[2]])
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        response["Content-Length"] = str(len(content))
+    response["ETag"] = etag
+    response["Cache-Control"] = ("public, max-age=31536000, immutable" if audience == "public"
+                                 else "private, no-cache")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -2,6 +2,7 @@
 
 from .ledger import Delivery, DeliveryQuerySet, FollowUp
 from .letters import (
+    ArtworkPlacement,
     Enclosure,
     Letter,
     Letterhead,
@@ -9,15 +10,18 @@ from .letters import (
     LetterQuerySet,
     LockedWithLetterMixin,
     PaperSize,
+    Sender,
     Signatory,
     annex_upload_to,
     letter_is_locked,
+    sender_artwork_snapshot,
 )
 from .stored import DatabaseStorage, StoredFile, StoredFileQuerySet, annex_storage
 
 __all__ = [
-    "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure", "FollowUp", "Letter",
+    "ArtworkPlacement", "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure",
+    "FollowUp", "Letter",
     "LetterIsRecord", "LetterQuerySet", "Letterhead", "LockedWithLetterMixin", "PaperSize",
-    "Signatory", "StoredFile", "StoredFileQuerySet", "annex_storage", "annex_upload_to",
-    "letter_is_locked",
+    "Sender", "Signatory", "StoredFile", "StoredFileQuerySet", "annex_storage", "annex_upload_to",
+    "letter_is_locked", "sender_artwork_snapshot",
 ]

@@ -1,5 +1,7 @@
 """Official letters: the sender's letterhead, the letter, its signatories and its enclosures."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,6 +33,11 @@ class PaperSize(models.TextChoices):
     A4 = "a4", _("A4 (Geneva, Vienna)")
 
 
+class ArtworkPlacement(models.TextChoices):
+    EMBLEM = "emblem", _("Emblem, centred above the letterhead text")
+    FULL = "full", _("Full-width letterhead image, in place of the text")
+
+
 class Letterhead(models.Model):
     """A sending office and the letterhead printed at the top of its letters."""
 
@@ -43,6 +50,16 @@ class Letterhead(models.Model):
     paper_size = models.CharField(
         _("paper size"), max_length=10, choices=PaperSize, default=PaperSize.LETTER
     )
+    # An emblem (the national arms, the United Nations emblem) or a whole letterhead image,
+    # SVG or PNG, checked on upload (correspondence/artwork.py).
+    artwork = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_column="artwork_sha256", verbose_name=_("artwork"),
+    )
+    artwork_placement = models.CharField(
+        _("artwork placement"), max_length=10, choices=ArtworkPlacement,
+        default=ArtworkPlacement.EMBLEM,
+    )
 
     class Meta:
         ordering = ["name"]
@@ -52,10 +69,44 @@ class Letterhead(models.Model):
             models.CheckConstraint(
                 condition=Q(paper_size__in=PaperSize.values), name="letterhead_paper_known"
             ),
+            models.CheckConstraint(
+                condition=Q(artwork_placement__in=ArtworkPlacement.values),
+                name="letterhead_artwork_placement_known",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The sending office as printed on one letter (`Letter.sender`)."""
+
+    name: str
+    heading: str
+    paper_size: str
+    artwork: str = ""
+    artwork_placement: str = ""
+
+    @property
+    def heading_text(self):
+        """The heading on one line (the text of a letterhead image)."""
+        return " ".join(line.strip() for line in self.heading.splitlines() if line.strip())
+
+    @property
+    def artwork_url(self):
+        return reverse("correspondence:artwork", kwargs={"sha256": self.artwork}) \
+            if self.artwork else ""
+
+
+def sender_artwork_snapshot(letterhead):
+    """The Letter columns that keep the letterhead's artwork as issued."""
+    return {
+        "sender_artwork_id": letterhead.artwork_id,
+        "sender_artwork_placement": letterhead.artwork_placement if letterhead.artwork_id
+        else "",
+    }
 
 
 class LetterQuerySet(models.QuerySet):
@@ -189,6 +240,17 @@ class Letter(models.Model):
         _("verification code"), max_length=20, null=True, blank=True, unique=True,
         editable=False, validators=[validate_single_line],
     )
+    # The letterhead's artwork as issued (a stored file never changes), copied by
+    # letter_issue: a later change of the letterhead leaves an issued letter as it was.
+    sender_artwork = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="+", db_column="sender_artwork_sha256",
+        verbose_name=_("artwork as issued"),
+    )
+    sender_artwork_placement = models.CharField(
+        _("artwork placement as issued"), max_length=10, blank=True, editable=False,
+        choices=ArtworkPlacement,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
@@ -221,6 +283,11 @@ class Letter(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["corrects", "correction_number"], name="letter_correction_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(sender_artwork_placement="")
+                | Q(sender_artwork_placement__in=ArtworkPlacement.values),
+                name="letter_sender_artwork_placement_known",
             ),
         ]
 
@@ -272,6 +339,20 @@ class Letter(models.Model):
     @property
     def is_public(self):
         return self.status in (self.Status.ISSUED, self.Status.SUPERSEDED)
+
+    @property
+    def sender(self):
+        """Who the letter is from, as printed: the letterhead as issued, or as it is now for a
+        draft. (`artwork` is the SHA-256 of the stored image, "" for none.)"""
+        letterhead = self.letterhead
+        if self.is_draft:
+            artwork, placement = letterhead.artwork_id, letterhead.artwork_placement
+        else:
+            artwork, placement = self.sender_artwork_id, self.sender_artwork_placement
+        return Sender(
+            name=letterhead.name, heading=letterhead.heading, paper_size=letterhead.paper_size,
+            artwork=artwork or "", artwork_placement=placement if artwork else "",
+        )
 
     @property
     def body_html(self):
@@ -349,6 +430,11 @@ class Signatory(LockedWithLetterMixin, models.Model):
     block = models.TextField(_("signature block"), help_text=_(
         "Name, title and role as printed on this letter, one line per line."),
         validators=[validate_multi_line])
+    # A scanned signature, printed above the block (SVG or PNG, checked on upload).
+    signature = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_column="signature_sha256", verbose_name=_("signature image"),
+    )
 
     class Meta:
         ordering = ["letter", "position"]
