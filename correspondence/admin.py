@@ -122,11 +122,14 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
         return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # A draft's form warns, before it is issued, where its PDF departs from how the
-        # originals are laid out (addressee off the first page's foot, signatures alone...).
-        if request.method == "GET":
-            letter = self.get_object(request, object_id)
-            if letter is not None and letter.is_draft:
+        # A draft's form names the characters no bundled font has, and warns, before it is
+        # issued, where its PDF departs from how the originals are laid out (addressee off
+        # the first page's foot, signatures alone...).
+        letter = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if letter is not None and letter.is_draft:
+            extra_context["glyph_problem"] = glyph_problem(letter)
+            if request.method == "GET":
                 for warning in layout_warnings(letter):
                     self.message_user(request, warning, messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -165,13 +168,6 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, letter):
             raise PermissionDenied
         return letter
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        letter = self.get_object(request, object_id)
-        extra_context = dict(extra_context or {})
-        if letter is not None and letter.is_draft:
-            extra_context["glyph_problem"] = glyph_problem(letter)
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def _change_url(self, letter):
         return reverse("admin:correspondence_letter_change", args=[letter.pk])
