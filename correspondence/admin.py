@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
 from .distribution.admin import DistributionAdminMixin
 from .forms import EnclosureAdminForm, LetterAdminForm
@@ -46,7 +47,7 @@ class EnclosureInline(DraftOnlyInline, admin.TabularInline):
 
 
 @admin.register(Letterhead)
-class LetterheadAdmin(admin.ModelAdmin):
+class LetterheadAdmin(SimpleHistoryAdmin):
     list_display = ["name", "place", "paper_size"]
     search_fields = ["name"]
 

@@ -2,22 +2,33 @@
 
 from .ledger import Delivery, DeliveryQuerySet, FollowUp
 from .letters import (
+    LETTER_REFERENCES,
+    PROTECT_RECORDS,
+    SENDER_SNAPSHOT,
     Enclosure,
     Letter,
+    LetterCluster,
+    LetterDocument,
     Letterhead,
     LetterIsRecord,
+    LetterMeeting,
     LetterQuerySet,
+    LetterRecipient,
     LockedWithLetterMixin,
     PaperSize,
+    Sender,
     Signatory,
     annex_upload_to,
     letter_is_locked,
+    sender_snapshot,
 )
 from .stored import DatabaseStorage, StoredFile, StoredFileQuerySet, annex_storage
 
 __all__ = [
+    "LETTER_REFERENCES", "PROTECT_RECORDS", "SENDER_SNAPSHOT",
     "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure", "FollowUp", "Letter",
-    "LetterIsRecord", "LetterQuerySet", "Letterhead", "LockedWithLetterMixin", "PaperSize",
+    "LetterCluster", "LetterDocument", "LetterIsRecord", "LetterMeeting", "LetterQuerySet",
+    "LetterRecipient", "Letterhead", "LockedWithLetterMixin", "PaperSize", "Sender",
     "Signatory", "StoredFile", "StoredFileQuerySet", "annex_storage", "annex_upload_to",
-    "letter_is_locked",
+    "letter_is_locked", "sender_snapshot",
 ]
