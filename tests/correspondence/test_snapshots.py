@@ -365,3 +365,28 @@ def test_manage_py_flush_refuses_with_one_line_while_letters_are_issued():
         "CommandError: flush refused: the database holds 1 issued letter(s), which are "
         "records and are never wiped."]
     assert Letter.objects.filter(pk=issued.pk, status="issued").exists()
+
+
+def test_deleting_an_announced_meeting_in_the_session_inline_is_a_form_error(
+        admin_client, client, seeded, pga_letter):
+    from tests.sessions.test_admin import session_form_data
+
+    meetings = list(seeded.meetings.order_by("number"))
+    assert api_entry(client, pga_letter)["meetings"] == [m.pk for m in meetings]
+    co_chairs = {"co_chairs-TOTAL_FORMS": 2, "co_chairs-INITIAL_FORMS": 2}
+    for i, c in enumerate(seeded.co_chairs.all()):
+        co_chairs.update({
+            f"co_chairs-{i}-id": c.pk, f"co_chairs-{i}-session": seeded.pk,
+            f"co_chairs-{i}-person": c.person_id, f"co_chairs-{i}-state": c.state_id,
+            f"co_chairs-{i}-appointed_on": "2016-10-26", f"co_chairs-{i}-order": c.order,
+        })
+    url = reverse("admin:ign_sessions_session_change", args=[seeded.pk])
+
+    response = admin_client.post(url, {**session_form_data(
+        seeded, meetings, **{"meetings-1-DELETE": "on"}), **co_chairs})
+
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in response.text
+    assert pga_letter.subject in response.text
+    assert seeded.meetings.count() == len(meetings)
+    assert api_entry(client, pga_letter)["meetings"] == [m.pk for m in meetings]
