@@ -390,3 +390,31 @@ def test_deleting_an_announced_meeting_in_the_session_inline_is_a_form_error(
     assert pga_letter.subject in response.text
     assert seeded.meetings.count() == len(meetings)
     assert api_entry(client, pga_letter)["meetings"] == [m.pk for m in meetings]
+
+
+def test_deleting_a_mission_with_deliveries_explains_and_offers_inactive(admin_client):
+    from django.utils import timezone
+
+    from correspondence.models import Delivery
+
+    mission, other = make_mission(), make_mission()
+    issued = issue_referring()  # to all Permanent Representatives
+    Delivery.objects.create(letter=issued, mission=mission, message_id="<x@example.org>",
+                            queued_at=timezone.now())
+    url = reverse("admin:ign_sessions_mission_delete", args=[mission.pk])
+
+    page = admin_client.get(url)
+
+    assert page.status_code == 200
+    assert "cannot be deleted: records refer to it" in page.text
+    assert "Mark it inactive" in page.text and "permission" not in page.text
+    assert admin_client.post(url, {"post": "yes"}).status_code == 200
+    assert Mission.objects.filter(pk=mission.pk).exists()
+    assert set(letter_recipients(issued)) >= {mission, other}
+
+    admin_client.post(reverse("admin:ign_sessions_mission_deactivate", args=[mission.pk]))
+
+    assert mission not in set(letter_recipients(issued)) and other in set(
+        letter_recipients(issued))
+    again = admin_client.get(url)
+    assert "It is already inactive" in again.text
