@@ -64,7 +64,7 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["session", "letterhead", "recipients", "clusters", "meetings",
                            "documents"]
     readonly_fields = ["status", "corrects", "correction_number", "issued_at", "issued_by",
-                       "verification_code", "sha256"]
+                       "verification_code", "sha256", "sender_as_issued"]
     inlines = [SignatoryInline, EnclosureInline]
     actions = ["issue_selected"]
     change_form_template = "admin/correspondence/letter/change_form.html"
@@ -72,6 +72,12 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("SHA-256"))
     def sha256(self, letter):
         return letter.pdf_sha256
+
+    @admin.display(description=gettext_lazy("sender as issued"))
+    def sender_as_issued(self, letter):
+        """The letterhead as the letter shows it for ever (an edit of the letterhead since
+        changes drafts only); empty for a draft, which shows the letterhead as it is."""
+        return "" if letter.is_draft else f"{letter.sender_name} ({letter.sender_paper_size})"
 
     def has_change_permission(self, request, obj=None):
         # An issued letter is shown read-only; a crafted POST to its form gets a 403.

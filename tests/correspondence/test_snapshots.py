@@ -88,6 +88,9 @@ def test_an_edited_letterhead_leaves_the_issued_letter_as_issued(client, admin_c
     assert message.text.startswith("The Permanent Mission of Tunisia\n")
     assert "<strong>The Permanent Mission of Tunisia</strong>" in message.html
     assert "Renamed" not in message.text + message.html
+    change_page = admin_client.get(reverse("admin:correspondence_letter_change",
+                                           args=[issued.pk])).text
+    assert "The Permanent Mission of Tunisia (letter)" in change_page
     # A draft follows its letterhead.
     draft_page = admin_client.get(draft.get_absolute_url()).text
     assert "<span>AN OFFICE RENAMED</span><span>ELSEWHERE</span>" in draft_page
