@@ -2,13 +2,13 @@
 
 from django.contrib import admin
 
-from common.admin import accent_insensitive
+from common.admin import KeptByRecordsAdminMixin, accent_insensitive
 
 from .models import Cluster
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(KeptByRecordsAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "slug"]
     search_fields = accent_insensitive("title", "description")
     prepopulated_fields = {"slug": ["title"]}

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import accent_insensitive
 
@@ -77,7 +78,7 @@ class EnclosureInline(DraftOnlyInline, admin.TabularInline):
 
 
 @admin.register(Letterhead)
-class LetterheadAdmin(admin.ModelAdmin):
+class LetterheadAdmin(SimpleHistoryAdmin):
     form = LetterheadAdminForm
     list_display = ["name", "place", "paper_size"]
     search_fields = accent_insensitive("name")
@@ -105,7 +106,7 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["session", "letterhead", "recipients", "clusters", "meetings",
                            "documents"]
     readonly_fields = ["status", "corrects", "correction_number", "issued_at", "issued_by",
-                       "verification_code", "sha256"]
+                       "verification_code", "sha256", "sender_as_issued"]
     inlines = [SignatoryInline, EnclosureInline]
     actions = ["issue_selected"]
     change_form_template = "admin/correspondence/letter/change_form.html"
@@ -113,6 +114,12 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("SHA-256"))
     def sha256(self, letter):
         return letter.pdf_sha256
+
+    @admin.display(description=gettext_lazy("sender as issued"))
+    def sender_as_issued(self, letter):
+        """The letterhead as the letter shows it for ever (an edit of the letterhead since
+        changes drafts only); empty for a draft, which shows the letterhead as it is."""
+        return "" if letter.is_draft else f"{letter.sender_name} ({letter.sender_paper_size})"
 
     def has_change_permission(self, request, obj=None):
         # An issued letter is shown read-only; a crafted POST to its form gets a 403.

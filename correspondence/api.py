@@ -17,7 +17,7 @@ def letter_json(letter):
         "date": letter.date.isoformat() if letter.date else None,
         "reference": letter.reference,
         "session": letter.session.number,
-        "sender": letter.letterhead.name,
+        "sender": letter.sender.name,
         "status": letter.status,
         "issued_at": letter.issued_at.astimezone(dt.UTC).isoformat(),
         "pdf_sha256": letter.pdf_sha256,

@@ -76,7 +76,7 @@ class LettersFeed(Feed):
         return letter.subject
 
     def item_description(self, letter):
-        parts = [letter.letterhead.name]
+        parts = [letter.sender.name]
         if letter.date:
             parts.append(letter.date.strftime("%-d %B %Y"))
         if letter.reference:

@@ -407,7 +407,7 @@ def document_html(letter, sheets=None):
         watermark = watermark_url(footer)
     enclosed = len(sheets) - 1 + len(annexes_of(sheets))
     description = _("%(subject)s, from %(sender)s, with %(count)d enclosure(s)") % {
-        "subject": letter.subject, "sender": letter.letterhead.name, "count": enclosed}
+        "subject": letter.subject, "sender": letter.sender.name, "count": enclosed}
     created = letter.issued_at and timezone.localtime(letter.issued_at).isoformat()
     return render_to_string("correspondence/letter_pdf.html", {
         "letter": letter, "sheets": sheets, "footer": _css_string(footer),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from common.validators import one_line, text_problems
 
 from .glyphs import uncovered_problem
-from .models import Enclosure, Letter, Signatory, StoredFile, sender_artwork_snapshot
+from .models import Enclosure, Letter, Signatory, StoredFile, sender_snapshot
 from .pdf import UnreadableAnnex, document_html, render_letter_pdf
 from .rendering import body_problems
 
@@ -84,34 +84,37 @@ def verification_code_for(letter):
 def letter_issue(*, letter, by, at=None):
     """Issue a draft letter: it becomes a record that never changes.
 
-    Side effects: renders the as-distributed PDF once (the letter and its enclosures),
-    stores its bytes as a `StoredFile` (keyed by their SHA-256) that the letter points at;
-    sets the verification code, the status, the issue time (`at`, default now) and who
-    issued it (`by`, a user or None for the data loader), and copies the letterhead's
-    artwork and its placement into the letter (`sender_artwork_snapshot`). If the letter is
-    a correction, the original and any earlier correction become superseded.
+    Side effects: freezes what the letter shows of its sender (`sender_snapshot` of its
+    letterhead: name, heading, paper, artwork and its placement, read under a lock so that
+    no edit slips between it and the PDF); renders the as-distributed PDF once (the letter
+    and its enclosures), stores its bytes as a `StoredFile` (keyed by their SHA-256) that
+    the letter points at; sets the verification code, the status, the issue time (`at`,
+    default now) and who issued it (`by`, a user or None for the data loader). If the letter
+    is a correction, the original and any earlier correction become superseded.
     Raises ValidationError listing every problem (no date, body or signatory; already
     issued; an enclosed letter still a draft; an annex that cannot be read; a line break
     in a one-line field or a control character in a text; characters that no bundled font
     has).
     """
     with transaction.atomic():
-        letter = Letter.objects.select_for_update(of=("self",)).select_related(
+        letter = Letter.objects.select_for_update(of=("self", "letterhead")).select_related(
             "letterhead", "corrects").get(pk=letter.pk)
         problems = issue_problems(letter)
         if problems:
             raise ValidationError(problems)
+        for column, value in sender_snapshot(letter.letterhead).items():
+            setattr(letter, column, value)
         letter.issued_at = (at or timezone.now()).replace(microsecond=0)
         letter.issued_by = by
         letter.verification_code = verification_code_for(letter)
-        for column, value in sender_artwork_snapshot(letter.letterhead).items():
-            setattr(letter, column, value)
         try:
             letter.pdf = StoredFile.objects.store(render_letter_pdf(letter))
         except UnreadableAnnex as exc:
             raise ValidationError([str(exc)]) from exc
         letter.status = Letter.Status.ISSUED
         letter.save()
+        # Issued first, superseding after: the database lets a letter become superseded
+        # only while a later issued correction of its chain exists.
         if letter.corrects_id:
             Letter.objects.filter(
                 Q(pk=letter.corrects_id) | Q(corrects_id=letter.corrects_id),
@@ -125,12 +128,14 @@ def letter_correct(*, letter, by):
     """Start the correction of an issued letter: a new draft, numbered Corr.N.
 
     Side effects: creates a draft letter linked to the original (the first letter of the
-    chain), copying the text, signatories, enclosures and recipients of `letter` (the
-    latest text), dated today; a one-line field copied from a letter issued before line
+    chain), copying the text, signatories, enclosures, recipients and references of `letter`
+    (the latest text), dated today; a one-line field copied from a letter issued before line
     breaks were refused (subject, place, reference, salutation, close, enclosure titles)
-    has each line break made a space. The original is superseded only when the correction
-    is issued. When `by` is a user, the new draft's admin history records that they started it
-    ("Started as Corr.N of …"). Raises ValidationError if `letter` is a draft or a
+    has each line break made a space. The sender snapshot is not copied: like any draft,
+    the correction shows the letterhead as it is now, frozen when it is issued. The original
+    is superseded only when the correction is issued. When `by` is a user, the new draft's
+    admin history records that they started it ("Started as Corr.N of …").
+    Raises ValidationError if `letter` is a draft or a
     correction is already being prepared.
     """
     with transaction.atomic():

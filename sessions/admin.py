@@ -1,10 +1,15 @@
 """The Secretariat's admin for sessions, people, States, missions, rooms and meetings."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ReadOnlyAdminMixin, accent_insensitive
+from common.admin import KeptByRecordsAdminMixin, ReadOnlyAdminMixin, accent_insensitive
 
 from .admin_directory import MissionDirectoryAdminMixin
 from .models import (
@@ -129,14 +134,52 @@ class MissionAddressInline(admin.TabularInline):
 
 
 @admin.register(Mission)
-class MissionAdmin(MissionDirectoryAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "state", "regional_group", "address_count"]
+class MissionAdmin(KeptByRecordsAdminMixin, MissionDirectoryAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "state", "regional_group", "address_count", "active"]
     list_select_related = ["state"]
-    list_filter = ["state__kind", "state__regional_group"]
+    list_filter = ["active", "state__kind", "state__regional_group"]
     search_fields = [*accent_insensitive("name", "state__name", "state__short_name"),
                      "addresses__email"]
     autocomplete_fields = ["state"]
     inlines = [MissionAddressInline]
+    actions = [*MissionDirectoryAdminMixin.actions, "mark_inactive"]
+    # Records (letters sent to a mission, their deliveries) keep a mission from deletion:
+    # the confirmation pages say so and offer to mark it inactive instead.
+    delete_confirmation_template = "admin/ign_sessions/mission/delete_confirmation.html"
+    delete_selected_confirmation_template = (
+        "admin/ign_sessions/mission/delete_selected_confirmation.html")
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_deactivate"
+        return [
+            path("<path:object_id>/deactivate/", self.admin_site.admin_view(self.deactivate_view),
+                 name=name),
+            *super().get_urls(),
+        ]
+
+    def deactivate_view(self, request, object_id):
+        """POST: mark the mission inactive (what its delete page offers when records refer
+        to it); it then drops out of every distribution list."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        mission = get_object_or_404(Mission, pk=object_id)
+        if not self.has_change_permission(request, mission):
+            raise PermissionDenied
+        self.mark_inactive(request, Mission.objects.filter(pk=mission.pk))
+        return HttpResponseRedirect(reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[mission.pk]))
+
+    @admin.action(description=_("Mark the selected missions inactive"), permissions=["change"])
+    def mark_inactive(self, request, queryset):
+        missions = list(queryset.filter(active=True))
+        for mission in missions:
+            mission.active = False
+            mission.save(update_fields=["active"])
+            self.log_change(request, mission, [{"changed": {"fields": ["active"]}}])
+        self.message_user(request, ngettext(
+            "%(count)d mission marked inactive: it receives no further letters.",
+            "%(count)d missions marked inactive: they receive no further letters.",
+            len(missions)) % {"count": len(missions)}, messages.SUCCESS)
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -159,7 +202,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(GADocument)
-class GADocumentAdmin(admin.ModelAdmin):
+class GADocumentAdmin(KeptByRecordsAdminMixin, admin.ModelAdmin):
     list_display = ["symbol", "kind", "date", "title"]
     list_filter = ["kind"]
     search_fields = ["symbol", *accent_insensitive("title")]
@@ -167,7 +210,7 @@ class GADocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(KeptByRecordsAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "session", "starts_at", "room", "status", "revision"]
     list_select_related = ["session", "room"]
     list_filter = ["session", "status", "room", "clusters"]

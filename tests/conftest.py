@@ -187,6 +187,24 @@ def _no_page_copies_from_earlier_tests():
     local_copies.clear()
 
 
+@pytest.fixture(autouse=True)
+def _records_disposed_of_after_committing_tests(request):
+    """A transactional test commits its rows, issued letters included, and Django empties
+    the database after it with `flush`, which refuses while issued letters exist (and on
+    PostgreSQL the triggers refuse TRUNCATE). So the records of a test database are disposed
+    of first, through the one path made for it (correspondence.disposal), before that flush."""
+    _uses_db, transactional = _database_use(request.node)
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up first, so torn down after this
+    yield
+    from correspondence.disposal import dispose_of_records
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        dispose_of_records()
+
+
 @pytest.fixture
 def seeded(db):
     """The 71st session as `load_ign71` loads it."""

@@ -30,7 +30,7 @@ class MessageContent:
     @classmethod
     def for_letter(cls, letter):
         context = {
-            "letter": letter, "sender": letter.letterhead.name,
+            "letter": letter, "sender": letter.sender.name,
             "url": settings.SITE_URL + letter.get_absolute_url(),
             "pdf_url": settings.SITE_URL + letter.get_pdf_url(),
         }

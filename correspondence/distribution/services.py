@@ -28,13 +28,14 @@ class DistributionRefused(Exception):
 
 
 def letter_recipients(letter):
-    """The missions the letter is addressed to, following its addressee line."""
+    """The active missions the letter is addressed to, following its addressee line (an
+    inactive mission, kept for the records that refer to it, receives nothing)."""
     if letter.audience == Letter.Audience.NAMED:
-        return letter.recipients.all()
+        return letter.recipients.filter(active=True)
     kinds = [State.Kind.MEMBER]
     if letter.audience == Letter.Audience.MEMBERS_AND_OBSERVERS:
         kinds.append(State.Kind.OBSERVER)
-    return Mission.objects.filter(state__kind__in=kinds)
+    return Mission.objects.filter(state__kind__in=kinds, active=True)
 
 
 def original_missions(letter):

@@ -2,26 +2,35 @@
 
 from .ledger import Delivery, DeliveryQuerySet, FollowUp
 from .letters import (
+    LETTER_REFERENCES,
+    PROTECT_RECORDS,
+    SENDER_SNAPSHOT,
     ArtworkPlacement,
     Enclosure,
     Letter,
+    LetterCluster,
+    LetterDocument,
     Letterhead,
     LetterIsRecord,
+    LetterMeeting,
     LetterQuerySet,
+    LetterRecipient,
     LockedWithLetterMixin,
     PaperSize,
     Sender,
     Signatory,
     annex_upload_to,
     letter_is_locked,
-    sender_artwork_snapshot,
+    sender_snapshot,
 )
 from .stored import DatabaseStorage, StoredFile, StoredFileQuerySet, annex_storage
 
 __all__ = [
+    "LETTER_REFERENCES", "PROTECT_RECORDS", "SENDER_SNAPSHOT",
     "ArtworkPlacement", "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure",
     "FollowUp", "Letter",
-    "LetterIsRecord", "LetterQuerySet", "Letterhead", "LockedWithLetterMixin", "PaperSize",
-    "Sender", "Signatory", "StoredFile", "StoredFileQuerySet", "annex_storage", "annex_upload_to",
-    "letter_is_locked", "sender_artwork_snapshot",
+    "LetterCluster", "LetterDocument", "LetterIsRecord", "LetterMeeting", "LetterQuerySet",
+    "LetterRecipient", "Letterhead", "LockedWithLetterMixin", "PaperSize", "Sender",
+    "Signatory", "StoredFile", "StoredFileQuerySet", "annex_storage", "annex_upload_to",
+    "letter_is_locked", "sender_snapshot",
 ]

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import CASCADE, ProtectedError, Q
 from django.db.models.query import ModelIterable
 from django.db.models.signals import m2m_changed, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.validators import validate_multi_line, validate_single_line
 
@@ -60,6 +61,9 @@ class Letterhead(models.Model):
         _("artwork placement"), max_length=10, choices=ArtworkPlacement,
         default=ArtworkPlacement.EMBLEM,
     )
+    # Edits change drafts only (issued letters keep their snapshot, see Letter.sender); the
+    # history says what the letterhead said when.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -81,7 +85,8 @@ class Letterhead(models.Model):
 
 @dataclass(frozen=True)
 class Sender:
-    """The sending office as printed on one letter (`Letter.sender`)."""
+    """What a letter shows of its sender: the letterhead as it was when the letter was
+    issued (from the letter's snapshot columns), or as it is now for a draft."""
 
     name: str
     heading: str
@@ -100,13 +105,23 @@ class Sender:
             if self.artwork else ""
 
 
-def sender_artwork_snapshot(letterhead):
-    """The Letter columns that keep the letterhead's artwork as issued."""
-    return {
-        "sender_artwork_id": letterhead.artwork_id,
-        "sender_artwork_placement": letterhead.artwork_placement if letterhead.artwork_id
-        else "",
-    }
+# The letter's snapshot columns and the Letterhead field each copies, filled at issue.
+SENDER_SNAPSHOT = {
+    "sender_name": "name",
+    "sender_heading": "heading",
+    "sender_paper_size": "paper_size",
+    "sender_artwork_id": "artwork_id",
+    "sender_artwork_placement": "artwork_placement",
+}
+
+
+def sender_snapshot(letterhead):
+    """{letter column: value} freezing what a letter shows of `letterhead` (SENDER_SNAPSHOT);
+    no placement is kept without artwork."""
+    values = {column: getattr(letterhead, field) for column, field in SENDER_SNAPSHOT.items()}
+    if not values["sender_artwork_id"]:
+        values["sender_artwork_placement"] = ""
+    return values
 
 
 class LetterQuerySet(models.QuerySet):
@@ -173,6 +188,13 @@ class Letter(models.Model):
     letterhead = models.ForeignKey(
         Letterhead, on_delete=models.PROTECT, related_name="letters", verbose_name=_("sender")
     )
+    # The letterhead as issued (SENDER_SNAPSHOT), filled by `letter_issue`; empty on drafts.
+    sender_name = models.CharField(_("sender as issued"), max_length=200, blank=True,
+                                   editable=False, validators=[validate_single_line])
+    sender_heading = models.TextField(_("letterhead as issued"), blank=True, editable=False,
+                                      validators=[validate_multi_line])
+    sender_paper_size = models.CharField(_("paper size as issued"), max_length=10, blank=True,
+                                         editable=False, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_(
         "The letter's address on the portal: /letters/<slug>/."), validators=[validate_single_line])
     date = models.DateField(_("date"), null=True, blank=True)
@@ -191,6 +213,7 @@ class Letter(models.Model):
     )
     recipients = models.ManyToManyField(
         "ign_sessions.Mission", blank=True, related_name="+", verbose_name=_("named missions"),
+        through="LetterRecipient",
     )
     salutation = models.CharField(_("salutation"), max_length=100, default="Excellency,",
                                   validators=[validate_single_line])
@@ -206,15 +229,16 @@ class Letter(models.Model):
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     clusters = models.ManyToManyField(
-        "clusters.Cluster", blank=True, related_name="letters", verbose_name=_("clusters")
+        "clusters.Cluster", blank=True, related_name="letters", verbose_name=_("clusters"),
+        through="LetterCluster",
     )
     meetings = models.ManyToManyField(
         "ign_sessions.Meeting", blank=True, related_name="letters",
-        verbose_name=_("meetings announced"),
+        verbose_name=_("meetings announced"), through="LetterMeeting",
     )
     documents = models.ManyToManyField(
         "ign_sessions.GADocument", blank=True, related_name="letters",
-        verbose_name=_("documents referred to"),
+        verbose_name=_("documents referred to"), through="LetterDocument",
     )
     corrects = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
@@ -320,9 +344,34 @@ class Letter(models.Model):
                 continue
             if field.value_from_object(stored) != field.value_from_object(self):
                 raise LetterIsRecord()
-        allowed = {(stored.status, stored.status), (self.Status.ISSUED, self.Status.SUPERSEDED)}
-        if (stored.status, self.status) not in allowed:
+        if stored.status == self.status:
+            return
+        if (stored.status, self.status) != (self.Status.ISSUED, self.Status.SUPERSEDED) or (
+                not stored.has_later_issued_correction):
             raise LetterIsRecord()
+
+    @property
+    def has_later_issued_correction(self):
+        """Whether an issued correction of this letter's chain comes after it: the only
+        thing that may supersede it (the database triggers check the same)."""
+        root_id = self.corrects_id or self.pk
+        return Letter.objects.filter(
+            corrects_id=root_id, status=self.Status.ISSUED,
+            correction_number__gt=self.correction_number or 0).exclude(pk=self.pk).exists()
+
+    @property
+    def sender(self):
+        """The sender as the letter shows it (page, PDF, API, feed, e-mail): the snapshot
+        taken at issue for an issued or superseded letter, the live letterhead for a draft."""
+        if self.is_draft:
+            source = sender_snapshot(self.letterhead)
+        else:
+            source = {column: getattr(self, column) for column in SENDER_SNAPSHOT}
+        return Sender(
+            name=source["sender_name"], heading=source["sender_heading"],
+            paper_size=source["sender_paper_size"], artwork=source["sender_artwork_id"] or "",
+            artwork_placement=source["sender_artwork_placement"],
+        )
 
     def get_pdf_url(self):
         return reverse("correspondence:pdf", kwargs={"slug": self.slug})
@@ -339,20 +388,6 @@ class Letter(models.Model):
     @property
     def is_public(self):
         return self.status in (self.Status.ISSUED, self.Status.SUPERSEDED)
-
-    @property
-    def sender(self):
-        """Who the letter is from, as printed: the letterhead as issued, or as it is now for a
-        draft. (`artwork` is the SHA-256 of the stored image, "" for none.)"""
-        letterhead = self.letterhead
-        if self.is_draft:
-            artwork, placement = letterhead.artwork_id, letterhead.artwork_placement
-        else:
-            artwork, placement = self.sender_artwork_id, self.sender_artwork_placement
-        return Sender(
-            name=letterhead.name, heading=letterhead.heading, paper_size=letterhead.paper_size,
-            artwork=artwork or "", artwork_placement=placement if artwork else "",
-        )
 
     @property
     def body_html(self):
@@ -372,7 +407,7 @@ class Letter(models.Model):
     @property
     def bookmark_label(self):
         date = f"{self.date:%-d %B %Y}" if self.date else _("undated")
-        return f"{self.letterhead.name}, {date}"
+        return f"{self.sender.name}, {date}"
 
     @cached_property
     def superseded_enclosures(self):
@@ -496,9 +531,102 @@ class Enclosure(LockedWithLetterMixin, models.Model):
         return self.title or str(self.enclosed_letter or self.annex.name)
 
 
+def PROTECT_RECORDS(collector, field, sub_objs, using):
+    """on_delete of what letters refer to (a meeting, cluster, document or named mission):
+    refused with ProtectedError, which lists the letters, while an issued or superseded
+    letter refers to it (the admin's delete page then names them); a draft's reference is
+    deleted with it."""
+    if hasattr(sub_objs, "values_list"):
+        letter_ids = sub_objs.values_list("letter_id", flat=True)
+    else:
+        letter_ids = [row.letter_id for row in sub_objs]
+    records = list(Letter.objects.filter(pk__in=letter_ids).exclude(status=Letter.Status.DRAFT))
+    if records:
+        raise ProtectedError(
+            _("Cannot delete this %(model)s: issued letters refer to it, and they are "
+              "records.") % {"model": field.remote_field.model._meta.verbose_name}, records)
+    CASCADE(collector, field, sub_objs, using)
+
+
+class LetterReference(LockedWithLetterMixin, models.Model):
+    """A row of one of the letter's references (meetings, clusters, documents, named
+    missions): part of the record once the letter is issued. The tables are the ones
+    Django made for the plain many-to-many fields."""
+
+    # The tables' own key (Django made them with an integer id).
+    id = models.AutoField(primary_key=True, verbose_name="ID")
+    target = None  # the name of the foreign key to what the letter refers to
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.letter} → {getattr(self, self.target)}"
+
+
+class LetterRecipient(LetterReference):
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
+    mission = models.ForeignKey(
+        "ign_sessions.Mission", on_delete=PROTECT_RECORDS, verbose_name=_("mission"))
+    target = "mission"
+
+    class Meta:
+        db_table = "correspondence_letter_recipients"
+        unique_together = [("letter", "mission")]
+        verbose_name = _("named mission of a letter")
+        verbose_name_plural = _("named missions of letters")
+
+
+class LetterCluster(LetterReference):
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
+    cluster = models.ForeignKey(
+        "clusters.Cluster", on_delete=PROTECT_RECORDS, verbose_name=_("cluster"))
+    target = "cluster"
+
+    class Meta:
+        db_table = "correspondence_letter_clusters"
+        unique_together = [("letter", "cluster")]
+        verbose_name = _("cluster of a letter")
+        verbose_name_plural = _("clusters of letters")
+
+
+class LetterMeeting(LetterReference):
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
+    meeting = models.ForeignKey(
+        "ign_sessions.Meeting", on_delete=PROTECT_RECORDS, verbose_name=_("meeting"))
+    target = "meeting"
+
+    class Meta:
+        db_table = "correspondence_letter_meetings"
+        unique_together = [("letter", "meeting")]
+        verbose_name = _("meeting announced by a letter")
+        verbose_name_plural = _("meetings announced by letters")
+
+
+class LetterDocument(LetterReference):
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
+    document = models.ForeignKey(
+        "ign_sessions.GADocument", on_delete=PROTECT_RECORDS, db_column="gadocument_id",
+        verbose_name=_("document"))
+    target = "document"
+
+    class Meta:
+        db_table = "correspondence_letter_documents"
+        unique_together = [("letter", "document")]
+        verbose_name = _("document referred to by a letter")
+        verbose_name_plural = _("documents referred to by letters")
+
+
+LETTER_REFERENCES = (LetterRecipient, LetterCluster, LetterMeeting, LetterDocument)
+
+
 @receiver(pre_delete, sender=Letter)
 @receiver(pre_delete, sender=Signatory)
 @receiver(pre_delete, sender=Enclosure)
+@receiver(pre_delete, sender=LetterRecipient)
+@receiver(pre_delete, sender=LetterCluster)
+@receiver(pre_delete, sender=LetterMeeting)
+@receiver(pre_delete, sender=LetterDocument)
 def refuse_deleting_records(sender, instance, **kwargs):
     """Also stops QuerySet.delete() (the admin's bulk action), which skips Model.delete()."""
     letter_id = instance.pk if sender is Letter else instance.letter_id
@@ -506,10 +634,22 @@ def refuse_deleting_records(sender, instance, **kwargs):
         raise LetterIsRecord()
 
 
-@receiver(m2m_changed, sender=Letter.recipients.through)
-def refuse_changing_recipients(sender, instance, action, **kwargs):
-    """Who an issued letter goes to is part of the record; the database triggers refuse
-    additions, and this refuses removals too. (The field has no reverse accessor, so
-    `instance` is always the letter.)"""
-    if action in ("pre_add", "pre_remove", "pre_clear") and letter_is_locked(instance.pk):
+@receiver(m2m_changed, sender=LetterRecipient)
+@receiver(m2m_changed, sender=LetterCluster)
+@receiver(m2m_changed, sender=LetterMeeting)
+@receiver(m2m_changed, sender=LetterDocument)
+def refuse_changing_references(sender, instance, action, reverse, pk_set, **kwargs):
+    """Whom an issued letter goes to, and the meetings, clusters and documents it refers to,
+    are part of the record: no addition, removal or clearing, from either side (e.g.
+    `meeting.letters.remove(letter)`). The database triggers refuse the same."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        letter_ids = [instance.pk]
+    elif action == "pre_clear":
+        letter_ids = sender.objects.filter(**{sender.target: instance}).values_list(
+            "letter_id", flat=True)
+    else:
+        letter_ids = pk_set or []
+    if Letter.objects.filter(pk__in=letter_ids).exclude(status=Letter.Status.DRAFT).exists():
         raise LetterIsRecord()

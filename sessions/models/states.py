@@ -74,6 +74,8 @@ class Mission(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True,
                             validators=[validate_single_line])
     address = models.TextField(_("postal address"), blank=True, validators=[validate_multi_line])
+    active = models.BooleanField(_("active"), default=True, help_text=_(
+        "An inactive mission receives no letter; it stays for the records that refer to it."))
 
     class Meta:
         ordering = ["state__name"]

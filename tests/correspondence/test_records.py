@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from correspondence.models import Enclosure, Letter, LetterIsRecord, Signatory, StoredFile
-from correspondence.services import letter_issue
+from correspondence.services import letter_correct, letter_issue
 from tests.factories import make_letter, make_person
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,8 @@ def test_a_stored_file_must_hold_its_size_and_on_postgresql_its_hash():
 
 
 def test_status_may_move_from_issued_to_superseded_and_no_further(issued):
-    raw("UPDATE correspondence_letter SET status = 'superseded' WHERE id = %s", [issued.pk])
+    # Only issuing a correction supersedes (see test_snapshots for the refusals).
+    letter_issue(letter=letter_correct(letter=issued, by=None), by=None)
 
     with pytest.raises(IntegrityError):
         raw("UPDATE correspondence_letter SET status = 'issued' WHERE id = %s", [issued.pk])

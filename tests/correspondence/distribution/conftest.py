@@ -61,8 +61,13 @@ def letter_to(db, tiny_pdf):
             return letter
         letter = make_issued_letter(recipients=missions, issued_at=timezone.now(),
                                     pdf=tiny_pdf, **fields)
-        if status != Letter.Status.ISSUED:
-            Letter.objects.filter(pk=letter.pk).update(status=status)
+        if status == Letter.Status.SUPERSEDED:  # only an issued correction supersedes
+            from unittest import mock
+
+            from correspondence.services import letter_correct, letter_issue
+
+            with mock.patch("correspondence.services.render_letter_pdf", lambda _: tiny_pdf):
+                letter_issue(letter=letter_correct(letter=letter, by=None), by=None)
             letter.refresh_from_db()
         return letter
 
