@@ -8,6 +8,7 @@ letterhead's artwork and its placement as issued, in two columns of its own: the
 
 import importlib
 
+import common.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -96,6 +97,7 @@ class Migration(migrations.Migration):
             model_name="letter",
             name="sender_artwork_placement",
             field=models.CharField(blank=True, choices=PLACEMENTS, editable=False, max_length=10,
+                                   validators=[common.validators.validate_single_line],
                                    verbose_name="artwork placement as issued"),
         ),
         migrations.AddConstraint(

@@ -273,7 +273,7 @@ class Letter(models.Model):
     )
     sender_artwork_placement = models.CharField(
         _("artwork placement as issued"), max_length=10, blank=True, editable=False,
-        choices=ArtworkPlacement,
+        choices=ArtworkPlacement, validators=[validate_single_line],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
