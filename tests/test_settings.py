@@ -9,12 +9,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PROD_KEY = "k3y-" + "a1B2c3D4e5" * 6
+IN_MEMORY = "sqlite://:memory:"
 
 
 def run_check(**env):
     environment = {k: v for k, v in os.environ.items()
                    if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_URL"))}
-    environment.update({"IGN_ENV_FILE": "", **env})  # no .env: the environment alone
+    # No .env: the environment alone; an in-memory database, so that checks running at once
+    # (the JSON field check opens the database) never meet on the checkout's db.sqlite3.
+    environment.update({"IGN_ENV_FILE": "", "DATABASE_URL": IN_MEMORY, **env})
     return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=60)
 
@@ -46,7 +49,8 @@ def test_production_settings_pass_the_deploy_check():
         cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={**{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
              "DJANGO_SECRET_KEY": PROD_KEY, "DJANGO_ALLOWED_HOSTS": "ign.example.org",
-             "EMAIL_URL": "smtp://mail.example.org:587/?tls=True", "IGN_ENV_FILE": ""},
+             "EMAIL_URL": "smtp://mail.example.org:587/?tls=True", "IGN_ENV_FILE": "",
+             "DATABASE_URL": IN_MEMORY},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -58,7 +62,7 @@ def test_deploy_check_refuses_console_mail_in_production():
         cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={**{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))},
              "DJANGO_SECRET_KEY": PROD_KEY, "DJANGO_ALLOWED_HOSTS": "ign.example.org",
-             "IGN_ENV_FILE": ""},
+             "IGN_ENV_FILE": "", "DATABASE_URL": IN_MEMORY},
     )
     assert result.returncode == 1
     assert "mail.E001" in result.stderr
