@@ -12,3 +12,11 @@ class ClusterAdmin(KeptByRecordsAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "slug"]
     search_fields = accent_insensitive("title", "description")
     prepopulated_fields = {"slug": ["title"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is the cluster's address (its page, its calendar, the API's and the
+        # letters' references to it): fixed once the cluster exists.
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}

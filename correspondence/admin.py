@@ -94,7 +94,7 @@ class LetterheadAdmin(SimpleHistoryAdmin):
 @admin.register(Letter)
 class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     form = LetterAdminForm
-    list_display = ["subject", "date", "letterhead", "status", "issued_at"]
+    list_display = ["subject", "date", "sender_display", "status", "issued_at"]
     list_filter = ["status", "letterhead", "session"]
     list_select_related = ["letterhead"]
     # The signatories too: "Lajcak" finds the letters signed "Lajčák".
@@ -134,12 +134,18 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
         # the first page's foot, signatures alone...).
         letter = self.get_object(request, object_id)
         extra_context = dict(extra_context or {})
-        if letter is not None and letter.is_draft:
+        if (letter is not None and letter.is_draft
+                and self.has_view_or_change_permission(request, letter)):
             extra_context["glyph_problem"] = glyph_problem(letter)
             if request.method == "GET":
                 for warning in layout_warnings(letter):
                     self.message_user(request, warning, messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=gettext_lazy("sender"), ordering="letterhead__name")
+    def sender_display(self, letter):
+        """The sender as the letter shows it: as issued, or the letterhead now for a draft."""
+        return letter.sender.name
 
     def has_issue_permission(self, request, obj=None):
         return request.user.has_perm("correspondence.issue_letter")

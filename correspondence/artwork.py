@@ -1,9 +1,10 @@
 """Letterhead artwork and signature images: what an upload must be, and how one is served.
 
 An image is a PNG (opened and decoded with Pillow, within bounds) or an SVG that passes a
-strict allow-list: shapes, text, gradients and the like, nothing that runs (no script, no
-event handler, no animation, no foreignObject) and nothing that reaches outside the file
-(references only to its own fragments, images only as data: PNG or JPEG, no DTD or entity).
+strict allow-list: shapes, gradients and the like (text only as outlines), nothing that
+runs (no script, no event handler, no animation, no foreignObject) and nothing that
+reaches outside the file (references only to its own fragments, images only as data: PNG
+or JPEG, no DTD or entity).
 An SVG is stored as re-serialised from what was checked, so the stored bytes are exactly
 the checked tree. A file that does not pass is refused with a message, never stored.
 """
@@ -35,10 +36,14 @@ EDITOR_NAMESPACES = {
     "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
 }
 DROPPED_ELEMENTS = {"metadata"}
+# Text in artwork would be drawn in a font of the server's (or in none: the glyph check
+# reads the letter's text, not its pictures), and a missing glyph there would switch the
+# PDF's text encoding: artwork text must come as outlines.
+TEXT_ELEMENTS = {"text", "tspan", "textPath"}
 
 ELEMENTS = {
     "svg", "g", "defs", "symbol", "use", "title", "desc", "style",
-    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan",
+    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
     "linearGradient", "radialGradient", "stop", "clipPath", "mask", "pattern", "marker",
     "image", "filter", "feGaussianBlur", "feOffset", "feBlend", "feColorMatrix", "feFlood",
     "feComposite", "feMerge", "feMergeNode",
@@ -244,6 +249,10 @@ def _local_name(tag):
         raise Refused(_("it holds an element from another vocabulary (%(tag)s)") % {
             "tag": _local(tag)})
     local = _local(tag)
+    if local in TEXT_ELEMENTS:
+        raise Refused(_("it holds text (a <%(tag)s> element): convert the text to outlines "
+                        "(paths) in the drawing program, so that the artwork draws the same "
+                        "everywhere and needs no font") % {"tag": local})
     if local not in ELEMENTS:
         raise Refused(_("it holds a <%(tag)s> element") % {"tag": local})
     return local

@@ -1,9 +1,9 @@
 """The Secretariat's admin for sessions, people, States, missions, rooms and meetings."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -162,7 +162,9 @@ class MissionAdmin(KeptByRecordsAdminMixin, MissionDirectoryAdminMixin, admin.Mo
         to it); it then drops out of every distribution list."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        mission = get_object_or_404(Mission, pk=object_id)
+        mission = self.get_object(request, unquote(object_id))
+        if mission is None:
+            raise Http404
         if not self.has_change_permission(request, mission):
             raise PermissionDenied
         self.mark_inactive(request, Mission.objects.filter(pk=mission.pk))

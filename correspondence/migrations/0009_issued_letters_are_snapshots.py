@@ -50,6 +50,9 @@ STATUS_MOVE = (
     "AND later.correction_number > COALESCE(OLD.correction_number, 0))))"
 )
 
+# A draft becomes a record only by being issued, never straight to superseded.
+DRAFT_MOVE = "OLD.status = 'draft' AND NEW.status = 'superseded'"
+
 
 def sqlite_forward(columns=LOCKED_COLUMNS):
     changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
@@ -57,6 +60,8 @@ def sqlite_forward(columns=LOCKED_COLUMNS):
     statements = [
         f"CREATE TRIGGER correspondence_letter_record BEFORE UPDATE ON correspondence_letter "
         f"FOR EACH ROW WHEN OLD.status <> 'draft' AND ({STATUS_MOVE} OR {changed}) {raise_};",
+        f"CREATE TRIGGER correspondence_letter_draft_move BEFORE UPDATE ON correspondence_letter "
+        f"FOR EACH ROW WHEN {DRAFT_MOVE} {raise_};",
     ]
     locked = "(SELECT status FROM correspondence_letter WHERE id = {}.letter_id) <> 'draft'"
     for table in PARTS:
@@ -70,7 +75,7 @@ def sqlite_forward(columns=LOCKED_COLUMNS):
 
 
 def sqlite_backward():
-    names = ["correspondence_letter_record"] + [
+    names = ["correspondence_letter_record", "correspondence_letter_draft_move"] + [
         f"{table}_record_{op}" for table in PARTS for op in ("insert", "update")]
     return [f"DROP TRIGGER IF EXISTS {name};" for name in names]
 
@@ -85,6 +90,7 @@ def postgresql_forward(columns=LOCKED_COLUMNS):
         f"""CREATE OR REPLACE FUNCTION correspondence_letter_record() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
+          IF TG_OP = 'UPDATE' AND {DRAFT_MOVE} THEN {raise_} END IF;
           IF OLD.status <> 'draft' THEN
             IF TG_OP = 'DELETE' THEN {raise_} END IF;
             IF {STATUS_MOVE} OR ROW({new}) IS DISTINCT FROM ROW({old}) THEN {raise_} END IF;
@@ -319,6 +325,17 @@ class Migration(migrations.Migration):
         ]),
         migrations.RunPython(snapshot_issued_letters, clear_snapshots),
         migrations.RunPython(start_letterhead_history, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name="letter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"))
+                | (models.Q(("verification_code__isnull", False))
+                   & ~models.Q(("sender_name", ""))),
+                name="letter_issued_has_snapshot",
+                violation_error_message=(
+                    "An issued letter has its verification code and its sender as issued."),
+            ),
+        ),
         migrations.RunPython(
             run({"sqlite": sqlite_forward, "postgresql": postgresql_forward}),
             run({"sqlite": sqlite_backward, "postgresql": postgresql_backward}),

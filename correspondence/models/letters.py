@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import CASCADE, ProtectedError, Q
 from django.db.models.query import ModelIterable
-from django.db.models.signals import m2m_changed, pre_delete
+from django.db.models.signals import m2m_changed, pre_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -301,6 +301,13 @@ class Letter(models.Model):
                     "An issued letter has its date, its issue time and its PDF."),
             ),
             models.CheckConstraint(
+                condition=Q(status="draft") | (
+                    Q(verification_code__isnull=False) & ~Q(sender_name="")),
+                name="letter_issued_has_snapshot",
+                violation_error_message=_(
+                    "An issued letter has its verification code and its sender as issued."),
+            ),
+            models.CheckConstraint(
                 condition=Q(corrects__isnull=True, correction_number__isnull=True)
                 | Q(corrects__isnull=False, correction_number__gte=1),
                 name="letter_correction_numbered",
@@ -328,6 +335,9 @@ class Letter(models.Model):
             stored = type(self).objects.filter(pk=self.pk).first()
             if stored is not None and not stored.is_draft:
                 self._refuse_changes_of(stored)
+            elif stored is not None and self.status == self.Status.SUPERSEDED:
+                raise LetterIsRecord(_(
+                    "A draft is issued before anything can supersede it."))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -632,6 +642,20 @@ def refuse_deleting_records(sender, instance, **kwargs):
     letter_id = instance.pk if sender is Letter else instance.letter_id
     if letter_is_locked(letter_id):
         raise LetterIsRecord()
+
+
+@receiver(pre_save, sender="clusters.Cluster")
+def refuse_renaming_a_cluster_of_records(sender, instance, **kwargs):
+    """Issued letters name their clusters by slug (the API): a cluster they refer to keeps it.
+    (The admin shows a cluster's slug read-only once it exists.)"""
+    if instance.pk is None:
+        return
+    stored = sender.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if stored is not None and stored != instance.slug and LetterCluster.objects.filter(
+            cluster_id=instance.pk).exclude(letter__status=Letter.Status.DRAFT).exists():
+        raise LetterIsRecord(_(
+            "Issued letters refer to this cluster by its address (%(slug)s): it cannot "
+            "change.") % {"slug": stored})
 
 
 @receiver(m2m_changed, sender=LetterRecipient)

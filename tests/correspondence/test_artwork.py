@@ -153,6 +153,11 @@ def test_an_svg_emblem_is_stored_as_checked_and_drawn_in_the_pdf(admin_client):
     (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><?xml-stylesheet '
      b'href="https://example.org/x.css"?></svg>', "processing instruction"),
     (b'<html><body>not svg</body></html>', "root element"),
+    # Text would be drawn in a font of the server's, outside the glyph check: outlines only.
+    (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><text font-family="Letter '
+     b'Serif">\xe8\x81\x94\xe5\x90\x88 ABC</text></svg>', "outlines"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><g><tspan>ABC</tspan></g>'
+     b'</svg>', "outlines"),
     (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><defs><rect id="g0" '
      b'width="1" height="1"/>' + b"".join(
          b'<g id="g%d">' % i + b'<use href="#g%d"/>' % (i - 1) * 10 + b"</g>"

@@ -421,3 +421,61 @@ def test_deleting_a_mission_with_deliveries_explains_and_offers_inactive(admin_c
         letter_recipients(issued))
     again = admin_client.get(url)
     assert "It is already inactive" in again.text
+
+
+def test_a_draft_cannot_leap_to_superseded():
+    draft = make_letter()
+
+    draft.status = Letter.Status.SUPERSEDED
+    with pytest.raises(LetterIsRecord):
+        draft.save()
+    with pytest.raises(IntegrityError):  # the trigger, whatever else the row is given
+        raw("UPDATE correspondence_letter SET status = 'superseded', issued_at = date, "
+            "pdf_sha256 = %s, verification_code = 'AAAA-BBBB', sender_name = 'x' "
+            "WHERE id = %s", [make_issued_letter(pdf=PLACEHOLDER_PDF).pdf_id, draft.pk])
+    assert Letter.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_an_issued_letter_has_its_code_and_its_sender_as_issued():
+    draft = make_letter()
+    pdf = make_issued_letter(pdf=PLACEHOLDER_PDF).pdf_id
+
+    with pytest.raises(IntegrityError):  # issued outside letter_issue: no snapshot
+        raw("UPDATE correspondence_letter SET status = 'issued', issued_at = date, "
+            "pdf_sha256 = %s, verification_code = 'AAAA-CCCC' WHERE id = %s", [pdf, draft.pk])
+    assert Letter.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_a_cluster_that_issued_letters_name_keeps_its_address(client, admin_client):
+    cluster = make_cluster()
+    issued = issue_referring(clusters=[cluster])
+    url = reverse("admin:clusters_cluster_change", args=[cluster.pk])
+
+    form = admin_client.get(url).text
+    admin_client.post(url, {"number": cluster.number, "slug": "renamed", "title": "Renamed",
+                            "description": ""})
+
+    assert 'name="slug"' not in form  # shown, not editable
+    cluster.refresh_from_db()
+    assert cluster.title == "Renamed" and cluster.slug != "renamed"
+    cluster.slug = "renamed"
+    with pytest.raises(LetterIsRecord):
+        cluster.save()
+    assert api_entry(client, issued)["clusters"] == [
+        type(cluster).objects.get(pk=cluster.pk).slug]
+
+
+def test_the_changelist_shows_the_sender_as_issued(admin_client, letterhead):
+    issued = make_issued_letter(letterhead=letterhead, pdf=PLACEHOLDER_PDF)
+
+    edit(letterhead)
+    page = admin_client.get(reverse("admin:correspondence_letter_changelist")).text
+
+    assert issued.subject in page
+    assert "The Permanent Mission of Tunisia" in page and "The Office Renamed" not in page
+
+
+def test_marking_an_unknown_mission_inactive_is_a_404(admin_client):
+    for pk in ("abc", "999999"):
+        response = admin_client.post(f"/admin/ign_sessions/mission/{pk}/deactivate/")
+        assert response.status_code == 404
