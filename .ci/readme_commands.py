@@ -192,7 +192,7 @@ class Runner:
         self.count += 1
         return self.logs / f"{self.count:02d}-{re.sub(r'[^A-Za-z0-9]+', '-', name)[:50]}.log"
 
-    def shell(self, command, *, timeout=900, check=True, status=0):
+    def shell(self, command, *, timeout=300, check=True, status=0):
         """Run `command` in the foreground, as printed; return its output. It must exit with
         `status`."""
         log = self.log(command)
