@@ -24,6 +24,12 @@ LETTERS = str.maketrans({
     "ı": "i", "ĸ": "q", "Ŀ": "L", "ŀ": "l", "Ŧ": "T", "ŧ": "t",
 })
 
+# What unaccent (PostgreSQL's rules, and NFKD on SQLite) folds into "%", "_" or "\\".
+LIKE_LOOKALIKES = str.maketrans({
+    "\uff05": "%", "\ufe6a": "%", "\uff3f": "_", "\uff3c": "\\", "\ufe68": "\\",
+    "\u2216": "\\",
+})
+
 
 def fold(text):
     """`text` without accents (NFKD, combining marks dropped), case-folded; None stays None."""
@@ -44,7 +50,10 @@ class UnaccentIContains(models.Lookup):
     lookup_name = "unaccent_icontains"
 
     def get_db_prep_lookup(self, value, connection):
-        return "%s", [f"%{connection.ops.prep_for_like_query(value)}%"]
+        # Lookalikes that UNACCENT would turn into LIKE's own characters are made those
+        # characters first, so that escaping takes them literally too.
+        literal = str(value).translate(LIKE_LOOKALIKES)
+        return "%s", [f"%{connection.ops.prep_for_like_query(literal)}%"]
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

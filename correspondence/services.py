@@ -40,6 +40,14 @@ def issue_problems(letter):
         if enclosed is not None and not enclosed.is_public:
             problems.append(_("Issue the enclosed letter “%(subject)s” first.") % {
                 "subject": enclosed.subject})
+        elif enclosed is not None and enclosed.status == Letter.Status.SUPERSEDED:
+            correction = enclosed.current_correction
+            problems.append(_(
+                "The enclosed letter “%(subject)s” has been superseded by a correction: "
+                "enclose %(correction)s instead.") % {
+                "subject": enclosed.subject,
+                "correction": correction.printed_reference or correction.subject
+                if correction else _("its correction")})
     if letter.corrects_id and not letter.corrects.is_public:
         problems.append(_("The letter this corrects has not been issued."))
     # Text saved without a form (the shell, an import) is checked here: a subject with a

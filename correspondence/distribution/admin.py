@@ -197,10 +197,14 @@ class DistributionAdminMixin:
             self.message_user(request, str(exc), messages.ERROR)
         else:
             if not queued:
-                self.message_user(request, (
-                    _("%(mission)s has no refused address to send to now.") if refused_only
-                    else _("%(mission)s is being sent the letter now.")) % {
-                    "mission": delivery.mission}, messages.WARNING)
+                if not delivery.mission.active:
+                    why = _("%(mission)s is inactive: it receives no letters.")
+                elif refused_only:
+                    why = _("%(mission)s has no refused address to send to now.")
+                else:
+                    why = _("%(mission)s is being sent the letter now.")
+                self.message_user(request, why % {"mission": delivery.mission},
+                                  messages.WARNING)
                 return HttpResponseRedirect(self._distribution_url("distribution", letter))
             self.message_user(request, (
                 _("%(mission)s will be sent the letter again at the refused addresses.")

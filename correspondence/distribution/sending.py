@@ -87,8 +87,15 @@ def deliveries_claim(*, letter_id, worker, size=CLAIM_BATCH):
     """
     skip_locked = connection.features.has_select_for_update_skip_locked
     now = timezone.now()
+    # A mission marked inactive since it was queued receives nothing more: its waiting
+    # deliveries are failed, with the reason, and never claimed.
+    Delivery.objects.filter(
+        letter_id=letter_id, state=Delivery.State.QUEUED, mission__active=False,
+    ).update(state=Delivery.State.FAILED, error=_("The mission was marked inactive."),
+             held="", updated_at=now)
     due = Delivery.objects.filter(
         letter_id=letter_id, state=Delivery.State.QUEUED, next_attempt_at__lte=now,
+        mission__active=True,
     ).order_by("pk")
     # SQLite: no transaction around the read, so the write never needs a lock upgrade.
     with transaction.atomic() if skip_locked else nullcontext():
@@ -109,7 +116,9 @@ def deliveries_claim(*, letter_id, worker, size=CLAIM_BATCH):
             mission_id__in=[d.mission_id for d in won]).order_by().values_list(
             "mission_id", "email"):
         addresses.setdefault(mission_id, []).append(address)
-    return [(d, sorted(set(addresses.get(d.mission_id, [])) - set(d.accepted))) for d in won]
+    for delivery in won:  # the mission's addresses now, whatever took the message before
+        delivery.addresses_now = sorted(set(addresses.get(delivery.mission_id, [])))
+    return [(d, sorted(set(d.addresses_now) - set(d.accepted))) for d in won]
 
 
 def deliveries_hold(*, letter_id, reason):
@@ -236,12 +245,16 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
 
 def _send_one(mailer, content, delivery, addresses, report):
     if not addresses:
-        if delivery.accepted:  # every address the mission has left took it before
+        now = getattr(delivery, "addresses_now", [])
+        if delivery.accepted and now:  # every address the mission has took it before
             _record(delivery, "sent", "", [])
             report.sent += 1
-        else:
-            _record(delivery, FAIL, _("no address"), [])
-            report.failed += 1
+        else:  # no address left: failed, or still partly delivered, refusals kept
+            fields = _record(delivery, FAIL, _("no address"), [], refused=delivery.refused)
+            if fields["state"] == Delivery.State.PARTIAL:
+                report.partial += 1
+            else:
+                report.failed += 1
         return
     try:
         mailer.open()  # kept open: the send then leaves it open

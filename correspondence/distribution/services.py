@@ -188,16 +188,18 @@ def delivery_resend(*, delivery, refused_only=False):
 
     Side effects: the delivery goes back to "queued", due now (same Message-ID); a
     `deliver_letter` task is enqueued after commit. A full re-send (whatever the state) goes
-    to all the mission's addresses again; with `refused_only`, a partly delivered delivery
-    goes to the addresses that did not take it. Returns False, changing nothing, while the
-    delivery is being sent (or, with `refused_only`, unless it is partly delivered).
+    to all the mission's addresses again; with `refused_only`, a delivery not yet sent to
+    every address goes to the addresses that did not take it. Returns False, changing
+    nothing, while the delivery is being sent, when the mission is inactive, or (with
+    `refused_only`) unless some but not all addresses took it.
     """
     distribution_check(delivery.letter)
     now = timezone.now()
     with transaction.atomic():
-        deliveries = Delivery.objects.filter(pk=delivery.pk).exclude(state=Delivery.State.SENDING)
-        if refused_only:
-            deliveries = deliveries.filter(state=Delivery.State.PARTIAL)
+        deliveries = Delivery.objects.filter(pk=delivery.pk, mission__active=True).exclude(
+            state=Delivery.State.SENDING)
+        if refused_only:  # partly delivered, or waiting with some addresses served
+            deliveries = deliveries.exclude(state=Delivery.State.SENT).exclude(accepted=[])
             fields = {"error": _("Re-send to the refused addresses requested.")}
         else:
             fields = {"error": _("Re-send requested."), "accepted": [], "refused": {}}

@@ -182,8 +182,7 @@ def test_a_packet_enclosing_the_cover_letter_names_the_letter_superseded_inside_
 @pytest.mark.parametrize("url", ["/letters/?session=71&year=2017", "/sessions/71/",
                                  "/letters/feed/"])
 def test_letter_lists_do_not_make_a_query_per_packet(client, co_chairs_letter, url):
-    issue_correction(co_chairs_letter)
-    superseded = Letter.objects.get(pk=co_chairs_letter.pk)
+    session = co_chairs_letter.session
 
     def count_list_queries():
         from django.db import connection
@@ -196,17 +195,21 @@ def test_letter_lists_do_not_make_a_query_per_packet(client, co_chairs_letter, u
                 if "ign_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
         return page, response.content.decode().count("has been superseded by a correction")
 
-    def issue_covers(numbers):
-        # Placeholder bytes for PDFs that no one reads, as `make_issued_letter(pdf=...)`.
+    def issue_covers_then_correct(enclosed, numbers):
+        """Covers enclosing `enclosed`, issued while it is current; then its Corr. issued.
+        (Placeholder bytes for PDFs that no one reads, as `make_issued_letter(pdf=...)`.)"""
         with mock.patch("correspondence.services.render_letter_pdf", lambda letter: PDF):
             for n in numbers:
-                cover = make_letter(session=superseded.session, subject=f"Cover {n}")
-                cover.enclosures.create(position=1, enclosed_letter=superseded)
+                cover = make_letter(session=session, subject=f"Cover {n}")
+                cover.enclosures.create(position=1, enclosed_letter=enclosed)
                 letter_issue(letter=cover, by=None)
+            letter_issue(letter=letter_correct(letter=enclosed, by=None), by=None)
 
-    issue_covers(range(2))
+    issue_covers_then_correct(co_chairs_letter, range(2))
     few = count_list_queries()
-    issue_covers(range(2, 12))
+    with mock.patch("correspondence.services.render_letter_pdf", lambda letter: PDF):
+        other = letter_issue(letter=make_letter(session=session, subject="Other"), by=None)
+    issue_covers_then_correct(other, range(2, 12))
     many = count_list_queries()
 
     assert few[1] == 3 and many[1] == 13  # the PGA's letter and the covers
@@ -355,3 +358,22 @@ def test_an_editor_cannot_start_a_corrected_packet(pga_letter, co_chairs_letter)
     assert editor.get(packet_url(pga_letter)).status_code == 403
     assert editor.post(packet_url(pga_letter)).status_code == 403
     assert not Letter.objects.filter(corrects=pga_letter).exists()
+
+
+def test_a_packet_still_enclosing_a_superseded_letter_cannot_be_issued(
+    admin_client, pga_letter, co_chairs_letter
+):
+    first = issue_correction(co_chairs_letter)
+    admin_client.post(packet_url(pga_letter))
+    packet = Letter.objects.get(corrects=pga_letter)
+    # A second correction of the enclosed letter is issued before the packet is.
+    second = letter_correct(letter=first, by=None)
+    second.body = second.body.replace("7th and 8th February", "8th and 9th February")
+    second.save()
+    letter_issue(letter=second, by=None)
+
+    with pytest.raises(ValidationError) as refused:
+        letter_issue(letter=packet, by=None)
+
+    assert "has been superseded by a correction: enclose" in " ".join(refused.value.messages)
+    assert Letter.objects.get(pk=packet.pk).is_draft

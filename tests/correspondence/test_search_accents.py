@@ -167,3 +167,12 @@ def test_admin_person_search_folds_letters_the_same_on_every_database(
 
     assert autocomplete(admin_client, "signatory", "person", term) == [
         f"H.E. Mr. Anna {family_name}"]
+
+
+@pytest.mark.parametrize("term", ["\uff05", "\uff3f", "\uff3c", "\ufe6a", "\u2216"])
+def test_lookalikes_of_like_wildcards_are_taken_literally(admin_client, term):
+    # unaccent folds them into "%", "_" and "\": they must not match every name.
+    make_person(given_name="Anna", family_name="Plain")
+    make_person(given_name="Bruno", family_name="Other")
+
+    assert autocomplete(admin_client, "signatory", "person", term) == []

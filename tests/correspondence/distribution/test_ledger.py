@@ -330,3 +330,70 @@ def test_every_address_refused_is_failed_with_each_answer(letter_to, smtp_server
     assert delivery.refused == {"chancery@rou.example": "550 5.1.1 Mailbox unavailable",
                                 "registry@rou.example": "550 5.1.1 Mailbox unavailable"}
     assert smtp_server.messages() == []
+
+
+@pytest.mark.smtp
+def test_a_waiting_delivery_goes_to_its_refused_addresses_alone_on_request(
+    admin_client, letter_to, smtp_server
+):
+    mission = make_mission(emails=["registry@rou.example", "chancery@rou.example"])
+    letter = letter_to([mission])
+    smtp_server.handler.answers = {"chancery@rou.example": "450 4.2.1 Mailbox busy"}
+    letter_distribute(letter=letter)
+    deliver_letter.call(letter.pk)
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.accepted) == ("queued", ["registry@rou.example"])
+
+    page = text_of(admin_client.get(url("distribution", letter)))
+    smtp_server.handler.answers = {}
+    admin_client.post(url("resend_refused", letter, delivery.pk))
+    deliver_letter.call(letter.pk)
+
+    assert "Re-send to the refused addresses" in page
+    assert sorted(m["X-RcptTo"] for m in smtp_server.messages()) == [
+        "chancery@rou.example", "registry@rou.example"]  # registry once, not twice
+    delivery.refresh_from_db()
+    assert delivery.state == "sent"
+
+
+@pytest.mark.smtp
+def test_a_partly_delivered_mission_left_without_addresses_is_not_recorded_sent(
+    admin_client, letter_to, smtp_server
+):
+    mission = make_mission(emails=["registry@rou.example", "chancery@rou.example"])
+    letter = letter_to([mission])
+    smtp_server.handler.refuse = {"chancery@rou.example"}
+    letter_distribute(letter=letter)
+    deliver_letter.call(letter.pk)
+    delivery = Delivery.objects.get()
+    assert delivery.state == "partial"
+
+    mission.addresses.all().delete()
+    admin_client.post(url("resend_refused", letter, delivery.pk))
+    deliver_letter.call(letter.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.state == "partial"
+    assert delivery.refused == {"chancery@rou.example": "550 5.1.1 Mailbox unavailable"}
+    assert len(smtp_server.messages()) == 1
+
+
+@pytest.mark.smtp
+def test_a_mission_marked_inactive_after_queueing_receives_nothing(
+    admin_client, letter_to, smtp_server
+):
+    kept, dropped = make_mission(), make_mission()
+    letter = letter_to([kept, dropped])
+    letter_distribute(letter=letter)
+
+    admin_client.post(reverse("admin:ign_sessions_mission_deactivate", args=[dropped.pk]))
+    deliver_letter.call(letter.pk)
+
+    assert len(smtp_server.messages()) == 1
+    assert Delivery.objects.get(mission=kept).state == "sent"
+    gone = Delivery.objects.get(mission=dropped)
+    assert (gone.state, gone.error) == ("failed", "The mission was marked inactive.")
+    response = admin_client.post(url("resend", letter, gone.pk), follow=True)
+    assert "is inactive: it receives no letters" in text_of(response)
+    deliver_letter.call(letter.pk)
+    assert len(smtp_server.messages()) == 1
