@@ -14,6 +14,7 @@ from common.timezones import NEW_YORK
 
 LABEL_WORDS = re.compile(r"\b(?:ign|meetings?|no\.?|number)(?=\W|$)", re.IGNORECASE)
 NUMBER = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)?$", re.IGNORECASE)
+ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
 DAY_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d")
 MONTH_FORMATS = ("%B %Y", "%b %Y", "%Y-%m")
 
@@ -37,21 +38,32 @@ def _days(text):
     return None
 
 
+# A day that no calendar has ("31 February 2017"): a date, matching no meeting.
+NO_DAY = (dt.date.max, dt.date.min)
+
+
 def parse_label(text):
     """(number or None, (first day, last day) or None) read from a meeting's label or part
-    of it; None when the text reads as neither a number nor a date."""
-    words = LABEL_WORDS.sub(" ", text).replace(",", " ").split()
+    of it; None when the text reads as neither a number nor a date. A day written with an
+    ordinal ("7th February 2017") is a day; a number before a month is a meeting's number
+    only after a label word ("meeting 7, February 2017"), else a day no calendar has."""
+    labelled = LABEL_WORDS.search(text) is not None
+    words = [w.rstrip(".") for w in LABEL_WORDS.sub(" ", text).replace(",", " ").split()]
+    words = [w for w in words if w]
     if not words or len(words) > 5:
         return None
-    days = _days(" ".join(words))
-    if days is not None:
-        return None, days
     number = NUMBER.match(words[0])
+    if not (labelled and number and words[1:]):  # "meeting 7, February 2017": a number
+        days = _days(" ".join(ORDINAL.sub(r"\1", w) for w in words))
+        if days is not None:
+            return None, days
     if number is None:
         return None
     days = _days(" ".join(words[1:])) if words[1:] else None
     if words[1:] and days is None:
         return None
+    if days is not None and days[0] != days[1] and not labelled and int(number.group(1)) <= 31:
+        return None, NO_DAY
     return int(number.group(1)), days
 
 
@@ -62,6 +74,8 @@ def meetings_labelled(queryset, text):
     if parsed is None:
         return None
     number, days = parsed
+    if days is NO_DAY:
+        return queryset.none()
     if number is not None:
         queryset = queryset.filter(number=number)
     if days is not None:
