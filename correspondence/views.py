@@ -62,6 +62,20 @@ class LetterDetailView(DetailView):
         return super().get_context_data(enclosures=enclosures, watermark=watermark, **kwargs)
 
 
+def stored_bytes_response(request, *, sha256, content, content_type, filename):
+    """Bytes that never change (a stored file), with their SHA-256 as the ETag: a 304 when
+    the client already holds them. The caller adds its Cache-Control."""
+    etag = f'"{sha256}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        response["Content-Length"] = str(len(content))
+    response["ETag"] = etag
+    return response
+
+
 @require_http_methods(["GET", "HEAD"])
 @public_cache(immutable=True)
 def letter_pdf(request, slug):
@@ -77,14 +91,8 @@ def letter_pdf(request, slug):
     if stored is None:
         raise Http404
     sha256, pdf = stored
-    etag = f'"{sha256}"'
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(bytes(pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
-        response["Content-Length"] = str(len(pdf))
-    response["ETag"] = etag
+    response = stored_bytes_response(request, sha256=sha256, content=bytes(pdf),
+                                     content_type="application/pdf", filename=f"{slug}.pdf")
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
@@ -115,14 +123,9 @@ def artwork(request, sha256):
     if found is None:
         raise Http404
     name, content = found
-    etag = f'"{sha256}"'
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(content, content_type=CONTENT_TYPES[name.rpartition(".")[2]])
-        response["Content-Disposition"] = f'inline; filename="{name}"'
-        response["Content-Length"] = str(len(content))
-    response["ETag"] = etag
+    response = stored_bytes_response(
+        request, sha256=sha256, content=content,
+        content_type=CONTENT_TYPES[name.rpartition(".")[2]], filename=name)
     response["Cache-Control"] = ("public, max-age=31536000, immutable" if audience == "public"
                                  else "private, no-cache")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
