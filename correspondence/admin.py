@@ -208,11 +208,24 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    def _confirm(self, request, letter, action, question):
+    def _confirm(self, request, letter, action, question, **extra):
         return TemplateResponse(request, "admin/correspondence/letter/confirm.html", {
             **self.admin_site.each_context(request), "opts": self.model._meta,
-            "original": letter, "title": question, "action": action,
+            "original": letter, "title": question, "action": action, **extra,
         })
+
+    def _start_correction(self, request, letter, start, done):
+        """POST of "Issue a correction" or "Issue a corrected packet": `start(letter=, by=)`
+        makes the draft; `done` says so (with the draft's Corr. number)."""
+        try:
+            draft = start(letter=letter, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(self._change_url(letter))
+        self.message_user(request, done % {"number": f"Corr.{draft.correction_number}"},
+                          messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(draft))
 
     def issue_view(self, request, pk):
         letter = self._letter(request, pk)
@@ -229,16 +242,8 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         if request.method != "POST":
             return self._confirm(request, letter, "correct", _("Issue a correction?"))
-        try:
-            correction = letter_correct(letter=letter, by=request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(self._change_url(letter))
-        self.message_user(request, _(
-            "Correction %(number)s created as a draft: edit it, then issue it.") % {
-            "number": f"Corr.{correction.correction_number}"}, messages.SUCCESS)
-        return HttpResponseRedirect(self._change_url(correction))
+        return self._start_correction(request, letter, letter_correct, _(
+            "Correction %(number)s created as a draft: edit it, then issue it."))
 
     def correct_packet_view(self, request, pk):
         """Confirm, then start a corrected packet: a draft Corr.N enclosing the corrections."""
@@ -246,23 +251,13 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
         if not (self.has_issue_permission(request, letter) and self.has_add_permission(request)):
             raise PermissionDenied
         if request.method != "POST":
-            return TemplateResponse(request, "admin/correspondence/letter/confirm.html", {
-                **self.admin_site.each_context(request), "opts": self.model._meta,
-                "original": letter, "title": _("Issue a corrected packet?"),
-                "action": "correct_packet", "problems": corrected_packet_problems(letter),
-                "replacements": packet_replacements(letter) if not letter.is_draft else [],
-            })
-        try:
-            packet = letter_correct_packet(letter=letter, by=request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(self._change_url(letter))
-        self.message_user(request, _(
+            return self._confirm(
+                request, letter, "correct_packet", _("Issue a corrected packet?"),
+                problems=corrected_packet_problems(letter),
+                replacements=packet_replacements(letter) if not letter.is_draft else [])
+        return self._start_correction(request, letter, letter_correct_packet, _(
             "Corrected packet %(number)s created as a draft, enclosing the current "
-            "corrections: check it, then issue it.") % {
-            "number": f"Corr.{packet.correction_number}"}, messages.SUCCESS)
-        return HttpResponseRedirect(self._change_url(packet))
+            "corrections: check it, then issue it."))
 
     def distribute_to_original_view(self, request, pk):
         """Confirm, then send an issued correction to the missions its original went to."""
