@@ -565,6 +565,7 @@ class LetterReference(LockedWithLetterMixin, models.Model):
 
     # The tables' own key (Django made them with an integer id).
     id = models.AutoField(primary_key=True, verbose_name="ID")
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
     target = None  # the name of the foreign key to what the letter refers to
 
     class Meta:
@@ -575,7 +576,6 @@ class LetterReference(LockedWithLetterMixin, models.Model):
 
 
 class LetterRecipient(LetterReference):
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
     mission = models.ForeignKey(
         "ign_sessions.Mission", on_delete=PROTECT_RECORDS, verbose_name=_("mission"))
     target = "mission"
@@ -588,7 +588,6 @@ class LetterRecipient(LetterReference):
 
 
 class LetterCluster(LetterReference):
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
     cluster = models.ForeignKey(
         "clusters.Cluster", on_delete=PROTECT_RECORDS, verbose_name=_("cluster"))
     target = "cluster"
@@ -601,7 +600,6 @@ class LetterCluster(LetterReference):
 
 
 class LetterMeeting(LetterReference):
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
     meeting = models.ForeignKey(
         "ign_sessions.Meeting", on_delete=PROTECT_RECORDS, verbose_name=_("meeting"))
     target = "meeting"
@@ -614,7 +612,6 @@ class LetterMeeting(LetterReference):
 
 
 class LetterDocument(LetterReference):
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
     document = models.ForeignKey(
         "ign_sessions.GADocument", on_delete=PROTECT_RECORDS, db_column="gadocument_id",
         verbose_name=_("document"))
