@@ -246,3 +246,8 @@ IGN_DELIVERY_MAX_ATTEMPTS = env.int("IGN_DELIVERY_MAX_ATTEMPTS", default=10)
 # E-mail backends other than SMTP that really deliver (e.g. an e-mail service's API backend,
 # by dotted path): the worker sends letters through SMTP and these only.
 IGN_DELIVERING_MAIL_BACKENDS = env.list("IGN_DELIVERING_MAIL_BACKENDS", default=[])
+
+# --- Health endpoints -----------------------------------------------------
+# /healthz and /readyz (portal/health.py) answer probes on plain HTTP: the proxy or the
+# supervisor asks the app server directly, without X-Forwarded-Proto.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

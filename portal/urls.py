@@ -3,7 +3,7 @@ from django.urls import path
 
 from common.cache import PAGE, public_cache
 
-from . import views
+from . import health, views
 from .sitemaps import SITEMAPS
 
 app_name = "portal"
@@ -12,4 +12,6 @@ urlpatterns = [
     path("sitemap.xml", public_cache(query={"p": PAGE})(sitemap), {"sitemaps": SITEMAPS},
          name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
