@@ -225,3 +225,45 @@ class AppServer:
         self.log_file.close()
         with contextlib.suppress(OSError):
             os.unlink(self.log_file.name)
+
+
+class ScratchDatabase:
+    """A fresh database on the PostgreSQL server the tests run on (the settings' database),
+    named after the project's database and a suffix (``ign_scaleout`` beside ``ign``), for
+    tests that need a whole deployment's database outside pytest-django's transactions.
+    ``build()`` migrates it and loads the 71st session; ``drop()`` removes it."""
+
+    def __init__(self, suffix):
+        from django.conf import settings
+
+        database = settings.DATABASES["default"]
+        if not database["ENGINE"].endswith("postgresql"):
+            raise RuntimeError("ScratchDatabase needs the tests to run on PostgreSQL")
+        self.name = f"{database['NAME'].removeprefix('test_')}_{suffix}"
+        self.host = database.get("HOST") or "127.0.0.1"
+        self.port = str(database.get("PORT") or 5432)
+        self.user = database.get("USER") or "postgres"
+        self.password = database.get("PASSWORD") or ""
+        self.drop()
+        self.client("createdb", self.name)
+
+    @property
+    def url(self):
+        password = f":{self.password}" if self.password else ""
+        return f"postgres://{self.user}{password}@{self.host}:{self.port}/{self.name}"
+
+    def client(self, program, *args, check=True, timeout=300):
+        """One of PostgreSQL's client programs (createdb, pg_dump, ...) against the server."""
+        env = {**os.environ, "PGPASSWORD": self.password} if self.password else None
+        return subprocess.run([program, "-h", self.host, "-p", self.port, "-U", self.user,
+                               *args], env=env, capture_output=True, text=True,
+                              timeout=timeout, check=check)
+
+    def build(self, env):
+        """Migrate, create the Secretariat's groups and load the 71st session (its letters
+        issued), as ``make run`` does."""
+        for command in (("migrate", "--noinput"), ("create_groups",), ("load_ign71",)):
+            manage(*command, env=env)
+
+    def drop(self):
+        self.client("dropdb", "--if-exists", "--force", self.name)
