@@ -87,7 +87,8 @@ def test_a_dump_restored_into_a_fresh_database_keeps_every_pdf_and_annex_whole(
     dump = tmp_path / "ign.dump"
     source.client("pg_dump", "--format=custom", f"--file={dump}", source.name)
     restored = databases("backup_restored")
-    restored.client("pg_restore", "--no-owner", f"--dbname={restored.name}", str(dump))
+    restored.client("pg_restore", "--no-owner", "--single-transaction",
+                    f"--dbname={restored.name}", str(dump))
 
     check = manage("verify_stored_files", env=_env(restored))
     assert "PDFs of 3 issued letters and 1 annexes are all there" in check.stdout
