@@ -40,6 +40,14 @@ def test_health_endpoints_refuse_writes_and_are_never_stored_by_the_page_cache(c
     assert not client.get("/readyz").has_header("X-Cache")
 
 
+def test_probes_on_plain_http_are_not_redirected_to_https(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/robots.txt").status_code == 301
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+
+
 def _ready(server):
     status, headers, body = server.get("/readyz")
     return status, headers, json.loads(body)
