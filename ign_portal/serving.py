@@ -19,6 +19,7 @@ responses, so a client that reads slowly does not hold a thread either.
 import argparse
 import os
 import pwd
+import resource
 from pathlib import Path
 
 # Seconds a client may leave a header, or a body, without sending its next bytes: nginx then
@@ -33,12 +34,13 @@ RETRY_AFTER = 5
 TEMPLATE = """\
 # Written by ign_portal.serving for `make serve`; regenerated at every start.
 {user}worker_processes 1;
+worker_rlimit_nofile {files};
 daemon off;
 pid {directory}/nginx.pid;
 error_log stderr warn;
 
 events {{
-    worker_connections 4096;
+    worker_connections {connections};
 }}
 
 http {{
@@ -97,11 +99,16 @@ http {{
 
 def nginx_config(directory, port, *, host="127.0.0.1", access_log="/dev/stdout"):
     """The text of nginx.conf for a runtime directory. When started as root, nginx's workers
-    would run as another user, who cannot reach the directory: they stay this user."""
+    would run as another user, who cannot reach the directory: they stay this user. They may
+    open as many files as this user's hard limit allows (64 Ki at most), and take half as many
+    connections (a request passed on holds two)."""
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    files = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
     user = ""
     if os.geteuid() == 0:
         user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n"
-    return TEMPLATE.format(user=user, directory=Path(directory).resolve(), port=port, host=host,
+    return TEMPLATE.format(user=user, files=files, connections=files // 2,
+                           directory=Path(directory).resolve(), port=port, host=host,
                            access_log=access_log, timeout=CLIENT_TIMEOUT, max_body=MAX_BODY,
                            retry_after=RETRY_AFTER)
 

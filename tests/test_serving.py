@@ -198,3 +198,17 @@ def test_gunicorn_alone_answers_a_body_cut_short_400_at_once(env):
         assert "Traceback" not in server.log()
     finally:
         server.stop()
+
+
+def test_the_client_address_behind_the_proxy_is_the_one_nginx_saw():
+    """On a Unix socket (REMOTE_ADDR empty: only the serving user's nginx can connect) the
+    address is nginx's X-Real-IP; over TCP a client's own X-Real-IP changes nothing."""
+    from common.forwarded import UnixSocketClientAddress
+
+    seen = []
+    application = UnixSocketClientAddress(lambda environ, start_response: seen.append(
+        environ["REMOTE_ADDR"]))
+    application({"REMOTE_ADDR": "", "HTTP_X_REAL_IP": "192.0.2.7"}, None)
+    application({"REMOTE_ADDR": "198.51.100.1", "HTTP_X_REAL_IP": "192.0.2.7"}, None)
+    application({"REMOTE_ADDR": ""}, None)
+    assert seen == ["192.0.2.7", "198.51.100.1", ""]
