@@ -19,6 +19,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from ign_portal.serving import write_config
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -233,9 +235,7 @@ class ProxiedServer(AppServer):
     private runtime directory (removed in ``stop``). ``args`` are extra gunicorn arguments;
     ``log()`` is gunicorn's log, ``access_log()`` and ``nginx_log()`` nginx's."""
 
-    def __init__(self, env, *args, workers=3, threads=4):  # noqa: PLW0231 - its own start
-        from ign_portal.serving import write_config
-
+    def __init__(self, env, *args, workers=3, threads=4):  # its own start, not AppServer's
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         if not os.access(nginx, os.X_OK):
             raise RuntimeError("nginx is not installed (apt-get install nginx)")
