@@ -22,6 +22,11 @@ STATIC_MANIFEST := staticfiles/staticfiles.json
 LOCALENV = $(PY) -m ign_portal.localenv
 # The tests read no settings file: production posture, but over plain HTTP.
 TEST_ENV := IGN_ENV_FILE= DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-deployment DJANGO_SECURE_SSL_REDIRECT=0
+# make serve runs Debian's nginx in front of gunicorn (ign_portal/serving.py says why), as this
+# user, with a configuration it writes into a runtime directory of its own.
+NGINX ?= $(shell command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+# make serve's gunicorn: this many threads in each of $WEB_CONCURRENCY (3) processes.
+THREADS ?= 4
 # One task worker beside the server (distribution of letters, other background work).
 WORKER = $(PY) manage.py db_worker --queue-name default,distribution --no-reload
 
@@ -34,8 +39,8 @@ help:
 	@echo "make env    - only write .env (or record PORT=... in it), as make run does first"
 	@echo "make manage ARGS=\"...\" - a manage.py command with the settings of .env (as make run)"
 	@echo "make test   - set up and run the whole test suite (reads no .env)"
-	@echo "make serve  - the production-like server (gunicorn, DEBUG off, WhiteNoise) and a task"
-	@echo "              worker; its own settings in .env.serve"
+	@echo "make serve  - the production-like server (nginx in front of gunicorn, DEBUG off, WhiteNoise)"
+	@echo "              and a task worker; its own settings in .env.serve; needs nginx (apt)"
 	@echo "make admin  - create a superuser (make manage ARGS=createsuperuser)"
 	@echo "make lint   - ruff and the import contracts (import-linter)"
 
@@ -66,15 +71,28 @@ run: $(STAMP)
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$$port
 
-# Production-like, on its own database: gunicorn and a task worker read .env.serve, never .env.
+# Production-like, on its own database: nginx in front of gunicorn's threaded workers (over a
+# Unix socket in a private runtime directory, removed at exit) and a task worker, all reading
+# .env.serve, never .env. Whichever of nginx and gunicorn stops first stops the others.
 serve: $(STAMP)
 	@port=$$($(LOCALENV) .env.serve serve --port "$(PORT)") || exit 1; \
 	export IGN_ENV_FILE=.env.serve; \
+	if [ ! -x "$(NGINX)" ]; then \
+	  echo "make serve runs nginx in front of gunicorn, and none was found: apt-get install nginx (or NGINX=/path/to/nginx)" >&2; exit 1; \
+	fi; \
 	$(MAKE) --no-print-directory setup-data || exit 1; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 || exit 1; \
+	run=$$(mktemp -d "$${TMPDIR:-/tmp}/ign-serve.XXXXXX") || exit 1; \
+	trap 'kill $$proxy $$app $$worker 2>/dev/null; wait $$proxy $$app $$worker 2>/dev/null; rm -rf "$$run"' EXIT; \
+	$(PY) -m ign_portal.serving "$$run" --port "$$port" >/dev/null || exit 1; \
 	$(WORKER) & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(VENV)/bin/gunicorn ign_portal.wsgi --bind 127.0.0.1:$$port --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	$(VENV)/bin/gunicorn ign_portal.wsgi --bind "unix:$$run/gunicorn.sock" --worker-class gthread \
+	  --workers $${WEB_CONCURRENCY:-3} --threads $(THREADS) --timeout 30 --graceful-timeout 20 \
+	  --control-socket "$$run/gunicorn.ctl" & app=$$!; \
+	for _ in $$(seq 300); do [ -S "$$run/gunicorn.sock" ] || ! kill -0 $$app 2>/dev/null && break; sleep 0.1; done; \
+	"$(NGINX)" -e stderr -p "$$run" -c "$$run/nginx.conf" & proxy=$$!; \
+	echo "Serving http://127.0.0.1:$$port/ (nginx in front of gunicorn, configuration in $$run)"; \
+	wait -n $$proxy $$app
 
 # Writes .env (development) the first time, or records the PORT given: what make run does first.
 env: $(STAMP)

@@ -235,6 +235,15 @@ LOGGING = {
     },
 }
 
+# --- Serving --------------------------------------------------------------
+# Seconds a request body may stop arriving before the request is answered 400
+# (common.bodies.BoundedBody, in ign_portal.wsgi), logged as one line. `make serve` runs nginx
+# in front, which reads whole bodies itself (ign_portal.serving); docs/operations.md, "Serving".
+IGN_REQUEST_BODY_TIMEOUT = env.float("IGN_REQUEST_BODY_TIMEOUT", default=5.0)
+LOGGING.setdefault("filters", {})["unreadable_body_one_line"] = {"()": "common.bodies.OneLine"}
+LOGGING["loggers"].setdefault("django.request", {}).setdefault("filters", []).append(
+    "unreadable_body_one_line")
+
 # --- The portal -----------------------------------------------------------
 IGN_ANNEX_MAX_BYTES = env.int("IGN_ANNEX_MAX_BYTES", default=20 * 1024 * 1024)
 IGN_DELIVERY_STUCK_SECONDS = env.int("IGN_DELIVERY_STUCK_SECONDS", default=600)

@@ -19,6 +19,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from ign_portal.serving import write_config
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -267,3 +269,70 @@ class ScratchDatabase:
 
     def drop(self):
         self.client("dropdb", "--if-exists", "--force", self.name)
+
+
+class ProxiedServer(AppServer):
+    """The portal as ``make serve`` runs it, on a spare port: nginx, configured by
+    ``ign_portal.serving``, in front of gunicorn's threaded workers on a Unix socket in a
+    private runtime directory (removed in ``stop``). ``args`` are extra gunicorn arguments;
+    ``log()`` is gunicorn's log, ``access_log()`` and ``nginx_log()`` nginx's."""
+
+    def __init__(self, env, *args, workers=3, threads=4):  # its own start, not AppServer's
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not os.access(nginx, os.X_OK):
+            raise RuntimeError("nginx is not installed (apt-get install nginx)")
+        self.port = free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="ign-serve-"))
+        config = write_config(self.directory, self.port,
+                              access_log=self.directory / "access.log")
+        socket_path = self.directory / "gunicorn.sock"
+        self.log_file = open(self.directory / "gunicorn.log", "w")  # noqa: SIM115 - stop()
+        self.nginx_log_file = open(self.directory / "nginx.log", "w")  # noqa: SIM115 - stop()
+        # The arguments of `make serve` (Makefile).
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "ign_portal.wsgi", "--bind",
+             f"unix:{socket_path}", "--worker-class", "gthread", "--workers", str(workers),
+             "--threads", str(threads), "--timeout", "30", "--graceful-timeout", "20",
+             "--control-socket", str(self.directory / "gunicorn.ctl"), *args],
+            cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.nginx = None
+        try:
+            deadline = time.monotonic() + 60
+            while not socket_path.exists():
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start")
+                time.sleep(0.05)
+            self.nginx = subprocess.Popen(
+                [nginx, "-e", "stderr", "-p", str(self.directory), "-c", str(config)],
+                cwd=self.directory, stdout=self.nginx_log_file, stderr=subprocess.STDOUT,
+                start_new_session=True)
+            wait_for_port(self.port, timeout=30, process=self.nginx)
+        except Exception:
+            log = self.log() + self.nginx_log()
+            self.stop()
+            raise RuntimeError(log) from None
+
+    def nginx_log(self):
+        return (self.directory / "nginx.log").read_text(errors="replace")
+
+    def access_log(self):
+        return (self.directory / "access.log").read_text(errors="replace")
+
+    def log(self):
+        return (self.directory / "gunicorn.log").read_text(errors="replace")
+
+    def stop(self):
+        for process in (self.nginx, self.process):
+            if process is None or process.poll() is not None:
+                continue
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        self.log_file.close()
+        self.nginx_log_file.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
