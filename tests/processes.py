@@ -190,7 +190,7 @@ class AppServer:
             prefix="ign-gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "ign_portal.wsgi", "--bind",
-             f"127.0.0.1:{self.port}", *args],
+             f"127.0.0.1:{self.port}", "--no-control-socket", *args],
             cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
             start_new_session=True)
         try:
