@@ -36,7 +36,8 @@ help:
 	@echo "make test   - set up and run the whole test suite (reads no .env)"
 	@echo "make serve  - the production-like server (gunicorn, DEBUG off, WhiteNoise) and a task"
 	@echo "              worker; its own settings in .env.serve"
-	@echo "make admin  - create a superuser (make manage ARGS=createsuperuser)"
+	@echo "make admin  - create a superuser (make manage ARGS=createsuperuser); at its first"
+	@echo "              sign-in it is taken to add its second factor"
 	@echo "make lint   - ruff and the import contracts (import-linter)"
 
 $(STAMP): pyproject.toml

@@ -250,7 +250,8 @@ IGN_DELIVERING_MAIL_BACKENDS = env.list("IGN_DELIVERING_MAIL_BACKENDS", default=
 # --- Staff sign-in: django-allauth with two factors -------------------------
 # The admin's own login page redirects to allauth's (ign_portal/urls.py), so every sign-in
 # goes through allauth: its rate limits, its second-factor stage, its password reset.
-INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+# humanize: the security keys page of allauth.mfa uses its filters.
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa", "django.contrib.humanize"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "allauth.account.middleware.AccountMiddleware")
 # After the messages middleware: it tells the user why they were sent to add a second factor.
@@ -284,6 +285,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("IGN_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False  # a security key is a second factor, never the only one
 MFA_TOTP_ISSUER = "IGN Portal"
+MFA_TOTP_TOLERANCE = 1  # the code of the 30 s before or after too: a phone's clock drifts
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # no sign-up, so no unverified stranger's address to fear
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # make run serves plain http on loopback
 # Members of these groups, and superusers, cannot open the admin without a second factor.
@@ -300,3 +302,4 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.int("IGN_SESSION_IDLE_SECONDS", default=9 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+ACCOUNT_SESSION_REMEMBER = False  # no "Remember me" that would outlive the browser

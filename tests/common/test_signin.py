@@ -11,6 +11,7 @@ import hmac
 import re
 import struct
 import time
+from io import StringIO
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -18,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -292,7 +294,7 @@ def test_staff_sessions_end_after_a_working_day_idle_and_at_browser_close(db, se
     member_of(EDITORS, "editor")
     browser = Client()
 
-    response = sign_in(browser, "editor")
+    response = browser.post(LOGIN, {"login": "editor", "password": PASSWORD, "remember": "on"})
     session = browser.session
 
     assert 8 * 3600 <= settings.SESSION_COOKIE_AGE <= 10 * 3600
@@ -312,3 +314,44 @@ def test_sign_out_clears_the_page_cache_marker(db):
 
     assert out.status_code == 302
     assert out.cookies[SIGNED_IN_COOKIE]["max-age"] == 0
+
+
+def test_make_admin_says_how_to_add_the_second_factor(db, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Eleven-reform-clusters")
+    out = StringIO()
+
+    call_command("createsuperuser", interactive=False, username="chief",
+                 email="chief@example.org", stdout=out)
+
+    assert get_user_model().objects.get(username="chief").is_superuser
+    assert "second factor" in out.getvalue() and "/admin/" in out.getvalue()
+
+
+# --- The pages -----------------------------------------------------------------------------
+
+INLINE = re.compile(r"<style|\sstyle=|<script(?![^>]*\s(src=|type=\"application/json\"))", re.I)
+
+
+def test_sign_in_pages_are_the_sites_and_carry_no_inline_script_or_style(db):
+    user = make_user("chief", email="chief@example.org", is_staff=True, is_superuser=True)
+    secret = give_second_factor(user)
+    anonymous = Client()
+    pages = {path: anonymous.get(path) for path in (
+        LOGIN, "/accounts/password/reset/", "/accounts/password/reset/done/",
+        "/accounts/signup/")}
+    browser = Client()
+    sign_in(browser, "chief")
+    pages["/accounts/2fa/authenticate/"] = browser.get("/accounts/2fa/authenticate/")
+    browser.post("/accounts/2fa/authenticate/", {"code": totp(secret)})
+    pages["/accounts/reauthenticate/"] = browser.get("/accounts/reauthenticate/")
+    browser.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    for path in ("/accounts/2fa/", "/accounts/2fa/webauthn/add/",
+                 "/accounts/2fa/webauthn/", "/accounts/2fa/recovery-codes/",
+                 "/accounts/password/change/", "/accounts/logout/"):
+        pages[path] = browser.get(path)
+
+    assert {path: r.status_code for path, r in pages.items()} == dict.fromkeys(pages, 200)
+    for path, response in pages.items():
+        assert 'class="site-header"' in response.text, path
+        assert 'href="#main"' in response.text, path
+        assert not INLINE.search(response.text), (path, INLINE.search(response.text)[0])
