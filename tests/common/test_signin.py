@@ -133,7 +133,7 @@ def test_superuser_adds_a_totp_then_signs_in_with_it(db):
     assert signed_in.status_code == 200
 
 
-def test_a_totp_code_is_refused_the_second_time(superuser):
+def test_a_totp_code_is_refused_the_second_time(db):
     secret = give_second_factor(make_user("other", is_staff=True, is_superuser=True))
     code = totp(secret)
     first, second = Client(), Client()
