@@ -41,7 +41,8 @@ help:
 	@echo "make test   - set up and run the whole test suite (reads no .env)"
 	@echo "make serve  - the production-like server (nginx in front of gunicorn, DEBUG off, WhiteNoise)"
 	@echo "              and a task worker; its own settings in .env.serve; needs nginx (apt)"
-	@echo "make admin  - create a superuser (make manage ARGS=createsuperuser)"
+	@echo "make admin  - create a superuser (make manage ARGS=createsuperuser); at its first"
+	@echo "              sign-in it is taken to add its second factor"
 	@echo "make lint   - ruff and the import contracts (import-linter)"
 
 $(STAMP): pyproject.toml

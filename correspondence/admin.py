@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import accent_insensitive
+from common.signin import has_second_factor
 
-from .distribution.admin import DISTRIBUTE_PERMISSION, DistributionAdminMixin, progress_line
+from .distribution.admin import DistributionAdminMixin, may_distribute, progress_line
 from .distribution.services import (
     DistributionRefused,
     distribution_preview,
@@ -148,7 +149,10 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
         return letter.sender.name
 
     def has_issue_permission(self, request, obj=None):
-        return request.user.has_perm("correspondence.issue_letter")
+        # Asked here too, not only by common.signin.SecondFactorMiddleware: issuing is what
+        # a stolen password must never be enough for.
+        return (request.user.has_perm("correspondence.issue_letter")
+                and has_second_factor(request.user))
 
     def delete_queryset(self, request, queryset):
         if queryset.exclude(status=Letter.Status.DRAFT).exists():
@@ -262,7 +266,7 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     def distribute_to_original_view(self, request, pk):
         """Confirm, then send an issued correction to the missions its original went to."""
         letter = self._letter(request, pk)
-        if not request.user.has_perm(DISTRIBUTE_PERMISSION):
+        if not may_distribute(request.user):
             raise PermissionDenied
         progress_url = self._distribution_url("distribution", letter)
         missions = original_missions(letter)

@@ -260,3 +260,60 @@ IGN_DELIVERING_MAIL_BACKENDS = env.list("IGN_DELIVERING_MAIL_BACKENDS", default=
 # /healthz and /readyz (portal/health.py) answer probes on plain HTTP: the proxy or the
 # supervisor asks the app server directly, without X-Forwarded-Proto.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- Staff sign-in: django-allauth with two factors -------------------------
+# The admin's own login page redirects to allauth's (ign_portal/urls.py), so every sign-in
+# goes through allauth: its rate limits, its second-factor stage, its password reset.
+# humanize: the security keys page of allauth.mfa uses its filters.
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa", "django.contrib.humanize"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "allauth.account.middleware.AccountMiddleware")
+# After the messages middleware: it tells the user why they were sent to add a second factor.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "common.signin.SecondFactorMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "admin:index"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "common.signin.StaffAccountAdapter"  # no sign-up; lockout per account+address
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # staff accounts are made by a superuser, not signed up
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # a reset password still asks for the second factor
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[IGN Portal] "
+# A failed sign-in counts against the account *from that address* (see
+# common.signin.StaffAccountAdapter): IGN_SIGNIN_FAILURES failures lock that pair for
+# IGN_SIGNIN_LOCKOUT_SECONDS; one address may fail 20 times a minute over all accounts.
+# The counts live in the shared cache (Redis in production), so every process sees them.
+IGN_SIGNIN_FAILURES = env.int("IGN_SIGNIN_FAILURES", default=5)
+IGN_SIGNIN_LOCKOUT_SECONDS = env.int("IGN_SIGNIN_LOCKOUT_SECONDS", default=15 * 60)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"20/m/ip,{IGN_SIGNIN_FAILURES}/{IGN_SIGNIN_LOCKOUT_SECONDS}s/key",
+}
+# The proxies in front of the app servers that set X-Forwarded-For (1 behind one nginx):
+# the client's address, not the proxy's, is half of the lockout's key.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("IGN_TRUSTED_PROXY_COUNT", default=0)
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # a security key is a second factor, never the only one
+MFA_TOTP_ISSUER = "IGN Portal"
+MFA_TOTP_TOLERANCE = 1  # the code of the 30 s before or after too: a phone's clock drifts
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # no sign-up, so no unverified stranger's address to fear
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # make run serves plain http on loopback
+# Members of these groups, and superusers, cannot open the admin without a second factor.
+IGN_SECOND_FACTOR_GROUPS = ["Secretariat publishers"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# A working day of inactivity ends a session (each request pushes its expiry on), and so
+# does closing the browser.
+SESSION_COOKIE_AGE = env.int("IGN_SESSION_IDLE_SECONDS", default=9 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+ACCOUNT_SESSION_REMEMBER = False  # no "Remember me" that would outlive the browser

@@ -1,5 +1,6 @@
 """The portal's URLs. English URLs carry no language prefix."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +12,13 @@ from sessions.api import meetings_json
 admin.site.site_header = _("IGN Portal administration")
 admin.site.site_title = _("IGN Portal")
 admin.site.index_title = _("Secretariat")
+# The admin's own login page would skip the rate limits and the second factor: it sends
+# to allauth's.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("clusters/", include("clusters.urls")),
     # Before the letters' own URLs, where "feed" would read as a letter's slug.
     path("letters/feed/", LettersFeed(), name="letters-feed"),

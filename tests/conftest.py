@@ -232,14 +232,18 @@ def grown(seeded, request):
 
 @pytest.fixture
 def superuser(db):
-    from tests.factories import make_user
+    """The Secretariat's administrator, with the second factor a superuser must have."""
+    from tests.factories import give_second_factor, make_user
 
-    return make_user("admin", email="admin@example.org", is_staff=True, is_superuser=True)
+    user = make_user("admin", email="admin@example.org", is_staff=True, is_superuser=True)
+    give_second_factor(user)
+    return user
 
 
 @pytest.fixture
 def admin_client(client, superuser):
-    """Signed in as the admin would be by the login page: session and signed-in marker."""
+    """Signed in as the admin would be by the sign-in and second-factor pages: session and
+    signed-in marker (tests/common/test_signin.py drives those pages themselves)."""
     from django.http import HttpResponse
 
     from common.cache import set_signed_in_marker

@@ -50,6 +50,19 @@ def make_user(username, **fields):
                                            **fields)
 
 
+def give_second_factor(user):
+    """An authenticator app for ``user``, and recovery codes, as the TOTP set-up page makes
+    them; returns its base32 secret, from which the tests compute codes
+    (tests/common/test_signin.py)."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
 def make_state(**overrides):
     code = overrides.pop("code", None) or _code()
     fields = {"code": code, "name": f"State {code}", "short_name": f"State {code}",

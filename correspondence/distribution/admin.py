@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from common.admin import ReadOnlyAdminMixin
+from common.signin import has_second_factor
 from common.spreadsheet import csv_write
 
 from ..models import Delivery
@@ -30,6 +31,12 @@ DISTRIBUTE_PERMISSION = "correspondence.distribute_letter"
 CSV_COLUMNS = ["state_code", "mission", "state", "attempts", "message_id", "sent_to",
                "queued_at", "claimed_at", "claimed_by", "sent_at", "error",
                "accepted_by", "refused_by", "held"]
+
+
+def may_distribute(user):
+    """Sending a letter to 193 missions takes the permission and a second factor (asked here
+    too, not only by common.signin.SecondFactorMiddleware)."""
+    return user.has_perm(DISTRIBUTE_PERMISSION) and has_second_factor(user)
 
 
 def progress_line(summary):
@@ -111,15 +118,15 @@ class DistributionAdminMixin:
             raise Http404(_("No such letter."))
         if not self.has_view_permission(request, letter):
             raise PermissionDenied
-        if distribute and not request.user.has_perm(DISTRIBUTE_PERMISSION):
+        if distribute and not may_distribute(request.user):
             raise PermissionDenied
         return letter
 
     def _distribution_context(self, request, letter, title, **extra):
         return {
             **self.admin_site.each_context(request), "opts": self.opts, "original": letter,
-            "letter": letter, "title": title, "can_distribute": request.user.has_perm(
-                DISTRIBUTE_PERMISSION), **extra,
+            "letter": letter, "title": title, "can_distribute": may_distribute(request.user),
+            **extra,
         }
 
     def distribution_view(self, request, object_id):

@@ -19,7 +19,7 @@ import common.cache
 import common.content_version
 from common.cache import KEY_PREFIX, SIGNED_IN_COOKIE, PublicPageCacheMiddleware
 from common.content_version import VERSION_KEY
-from tests.factories import post_meeting, text_of
+from tests.factories import PASSWORD, make_user, post_meeting, text_of
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -314,7 +314,6 @@ def test_models_not_shown_publicly_leave_the_cache_alone(seeded):
     from correspondence.models import Delivery, FollowUp, Letter
     from correspondence.tasks import deliver_letter
     from sessions.models import Mission
-    from tests.factories import make_user
 
     anonymous = Client()
     anonymous.get("/clusters/")
@@ -432,11 +431,12 @@ def forget_deleted_cookies(client):
         del client.cookies[name]
 
 
-def test_real_login_bypasses_the_cache_until_logout(seeded, superuser):
+def test_real_login_bypasses_the_cache_until_logout(seeded):
+    make_user("editor", is_staff=True)  # needs no second factor: one sign-in page
     browser = Client()
     browser.get("/meetings/")
 
-    login = browser.post("/admin/login/", {"username": "admin", "password": "pw-123456"})
+    login = browser.post("/accounts/login/", {"login": "editor", "password": PASSWORD})
     staff = browser.get("/meetings/")
     logout = browser.post("/admin/logout/")
     forget_deleted_cookies(browser)

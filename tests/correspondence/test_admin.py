@@ -2,13 +2,13 @@
 
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from correspondence.models import Enclosure, Letter
 from correspondence.services import letter_issue
-from tests.factories import make_letter, make_user
+from tests.factories import give_second_factor, make_letter, make_user
 
 from .pdftools import blank_pdf, pdf_text
 
@@ -104,6 +104,7 @@ def test_issue_needs_the_publisher_permission(client):
 def test_publisher_issues_from_the_admin(client):
     letter = make_letter()
     publisher = staff_client(client, *EDITOR, "issue_letter")
+    give_second_factor(User.objects.get(username="editor"))
     url = reverse("admin:correspondence_letter_issue", args=[letter.pk])
 
     confirm = publisher.get(url)

