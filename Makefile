@@ -23,7 +23,7 @@ LOCALENV = $(PY) -m ign_portal.localenv
 # The tests read no settings file: production posture, but over plain HTTP.
 TEST_ENV := IGN_ENV_FILE= DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-deployment DJANGO_SECURE_SSL_REDIRECT=0
 # One task worker beside the server (distribution of letters, other background work).
-WORKER = $(PY) manage.py db_worker --queue-name default,distribution --no-reload
+WORKER = $(PY) manage.py task_worker --queue-name default,distribution
 
 .PHONY: help venv setup-data env run serve test admin manage lint clean
 
