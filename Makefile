@@ -22,7 +22,8 @@ STATIC_MANIFEST := staticfiles/staticfiles.json
 LOCALENV = $(PY) -m ign_portal.localenv
 # The tests read no settings file: production posture, but over plain HTTP.
 TEST_ENV := IGN_ENV_FILE= DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-deployment DJANGO_SECURE_SSL_REDIRECT=0
-# One task worker beside the server (distribution of letters, other background work).
+# One task worker beside the server (distribution of letters, other background work); it
+# outlives a database restart and sweeps stale task rows (docs/operations.md).
 WORKER = $(PY) manage.py task_worker --queue-name default,distribution
 
 .PHONY: help venv setup-data env run serve test admin manage lint clean

@@ -39,7 +39,12 @@ def database_error(exc):
 
 def unavailable_response():
     """The plain 503 page, with Retry-After, rendered without touching the database."""
-    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    try:
+        page = loader.render_to_string("503.html")
+    except Exception:  # the page itself must never be a new failure
+        logger.exception("The 503 page could not be rendered.")
+        page = "Service unavailable: please try again in a minute."
+    response = HttpResponse(page, status=503)
     response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response

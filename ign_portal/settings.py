@@ -127,15 +127,20 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 # gone; and a server that answers nothing at all (frozen) is given up on, client-side, after
 # DATABASE_QUERY_DEADLINE seconds per query (common.dbwait; 0: never). A request that meets
 # any of them is answered 503 with Retry-After: DATABASE_RETRY_AFTER seconds.
-DATABASE_QUERY_DEADLINE = env.float("DATABASE_QUERY_DEADLINE", default=5.0) or None
-DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", default=30)
+try:
+    DATABASE_QUERY_DEADLINE = env.float("DATABASE_QUERY_DEADLINE", default=5.0) or None
+    DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", default=30)
+    _connect_timeout = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    _statement_ms = int(env.float("DATABASE_STATEMENT_TIMEOUT", default=4.0) * 1000)
+    _keepalives_idle = env.int("DATABASE_KEEPALIVES_IDLE", default=30)
+except ValueError as exc:
+    _fail(f"a DATABASE_ timeout is not a number ({exc}).")
 if "postgresql" in DATABASES["default"]["ENGINE"]:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
-    _statement_ms = int(env.float("DATABASE_STATEMENT_TIMEOUT", default=4.0) * 1000)
+    _options.setdefault("connect_timeout", _connect_timeout)
     _options.setdefault("options", f"-c statement_timeout={_statement_ms}")
     _options.setdefault("keepalives", 1)
-    _options.setdefault("keepalives_idle", env.int("DATABASE_KEEPALIVES_IDLE", default=30))
+    _options.setdefault("keepalives_idle", _keepalives_idle)
     _options.setdefault("keepalives_interval", 10)
     _options.setdefault("keepalives_count", 3)
 else:

@@ -1,0 +1,72 @@
+"""The client-side deadline on PostgreSQL waits, against a cluster of the test's own."""
+
+import time
+
+import psycopg2
+import pytest
+from psycopg2 import extensions
+
+from common import dbwait
+from tests.processes import PostgresCluster
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    pg = PostgresCluster()
+    yield pg
+    pg.remove()
+
+
+@pytest.fixture
+def deadline_of_one_second():
+    previous = extensions.get_wait_callback(), dbwait.default_deadline
+    dbwait.install(1.0)
+    yield
+    extensions.set_wait_callback(previous[0])
+    dbwait.default_deadline = previous[1]
+
+
+def took(call):
+    started = time.monotonic()
+    try:
+        call()
+    except psycopg2.OperationalError as exc:
+        return time.monotonic() - started, exc
+    return time.monotonic() - started, None
+
+
+def test_a_frozen_server_is_given_up_on_at_the_deadline(cluster, deadline_of_one_second):
+    conn = psycopg2.connect(cluster.url(), connect_timeout=2)
+    cursor = conn.cursor()
+    cursor.execute("SELECT 1")
+    cluster.freeze()
+    try:
+        seconds, error = took(lambda: cursor.execute("SELECT 1"))
+        assert isinstance(error, dbwait.DeadlineExceeded)
+        assert 0.9 < seconds < 3
+        assert conn.closed  # psycopg2 drops it: Django opens a fresh one next time
+        # Opening a connection: bounded by connect_timeout, which libpq ignores here.
+        with dbwait.query_deadline(None):
+            seconds, error = took(lambda: psycopg2.connect(cluster.url(), connect_timeout=2))
+        assert isinstance(error, dbwait.DeadlineExceeded)
+        assert 1.9 < seconds < 4
+    finally:
+        cluster.thaw()
+
+
+def test_the_deadline_is_overridden_per_block(cluster, deadline_of_one_second):
+    conn = psycopg2.connect(cluster.url())
+    conn.autocommit = True
+    cursor = conn.cursor()
+    with dbwait.query_deadline(0.2):
+        seconds, error = took(lambda: cursor.execute("SELECT pg_sleep(2)"))
+    assert isinstance(error, dbwait.DeadlineExceeded)
+    assert seconds < 1
+    conn = psycopg2.connect(cluster.url())
+    cursor = conn.cursor()
+    with dbwait.query_deadline(None):
+        assert took(lambda: cursor.execute("SELECT pg_sleep(1.5)"))[1] is None
+        with dbwait.query_deadline(5):
+            assert took(lambda: cursor.execute("SELECT pg_sleep(1.2)"))[1] is None
+    assert isinstance(took(lambda: cursor.execute("SELECT pg_sleep(1.5)"))[1],
+                      dbwait.DeadlineExceeded)
