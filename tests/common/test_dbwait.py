@@ -1,5 +1,6 @@
 """The client-side deadline on PostgreSQL waits, against a cluster of the test's own."""
 
+import threading
 import time
 
 import psycopg2
@@ -26,13 +27,25 @@ def deadline_of_one_second():
     dbwait.default_deadline = previous[1]
 
 
-def took(call):
-    started = time.monotonic()
-    try:
-        call()
-    except psycopg2.OperationalError as exc:
-        return time.monotonic() - started, exc
-    return time.monotonic() - started, None
+def took(call, *, limit=10):
+    """(seconds, the OperationalError raised or None); in a thread, so that a wait nothing
+    bounds fails the test after ``limit`` seconds instead of hanging it."""
+    outcome = []
+
+    def run():
+        started = time.monotonic()
+        try:
+            call()
+        except psycopg2.OperationalError as exc:
+            outcome.append((time.monotonic() - started, exc))
+        else:
+            outcome.append((time.monotonic() - started, None))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(limit)
+    assert outcome, f"still waiting after {limit} s"
+    return outcome[0]
 
 
 def test_a_frozen_server_is_given_up_on_at_the_deadline(cluster, deadline_of_one_second):
