@@ -27,8 +27,9 @@ TEST_ENV := IGN_ENV_FILE= DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-dep
 NGINX ?= $(shell command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
 # make serve's gunicorn: this many threads in each of $WEB_CONCURRENCY (3) processes.
 THREADS ?= 4
-# One task worker beside the server (distribution of letters, other background work).
-WORKER = $(PY) manage.py db_worker --queue-name default,distribution --no-reload
+# One task worker beside the server (distribution of letters, other background work); it
+# outlives a database restart and sweeps stale task rows (docs/operations.md).
+WORKER = $(PY) manage.py task_worker --queue-name default,distribution
 
 .PHONY: help venv setup-data env run serve test admin manage lint clean
 

@@ -257,9 +257,9 @@ class Runner:
             return False
 
     def worker_of(self, kind):
-        """The db_worker processes in the server's process group."""
+        """The task worker processes in the server's process group."""
         return [pid for pid, argv in group(self.servers[kind][1].pid).items()
-                if b"python" in argv.split()[0] and b"manage.py db_worker" in argv]
+                if b"python" in argv.split()[0] and b"manage.py task_worker" in argv]
 
     def check_web(self, kind, command):
         _command, _process, port, log = self.servers[kind]
@@ -406,7 +406,7 @@ class Runner:
             created = re.match(r"createdb\s.*\s(\S+)$", text)
             if created:
                 self.databases.append((text, created.group(1)))
-            if "distribute_letter" in text or " db_worker " in text:
+            if "distribute_letter" in text or " task_worker " in text:
                 self.distribution_sent(command)
 
     def finish(self):

@@ -9,8 +9,14 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self):
+        from django.conf import settings
+
         from . import unaccent
         from .cache import connect_signals
 
         connect_signals()
         unaccent.register()
+        if any("postgresql" in database["ENGINE"] for database in settings.DATABASES.values()):
+            from . import dbwait
+
+            dbwait.install(getattr(settings, "DATABASE_QUERY_DEADLINE", None))

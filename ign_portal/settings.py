@@ -121,10 +121,28 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["
 # Persistent connections, health-checked: no connection set-up on every request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# Bounded waits on PostgreSQL (docs/operations.md, "When the database fails"): opening a
+# connection gives up after DATABASE_CONNECT_TIMEOUT seconds; the server cancels a statement
+# after DATABASE_STATEMENT_TIMEOUT seconds (0: never); TCP keepalives notice a peer that is
+# gone; and a server that answers nothing at all (frozen) is given up on, client-side, after
+# DATABASE_QUERY_DEADLINE seconds per query (common.dbwait; 0: never). A request that meets
+# any of them is answered 503 with Retry-After: DATABASE_RETRY_AFTER seconds.
+try:
+    DATABASE_QUERY_DEADLINE = env.float("DATABASE_QUERY_DEADLINE", default=5.0) or None
+    DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", default=30)
+    _connect_timeout = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    _statement_ms = int(env.float("DATABASE_STATEMENT_TIMEOUT", default=4.0) * 1000)
+    _keepalives_idle = env.int("DATABASE_KEEPALIVES_IDLE", default=30)
+except ValueError as exc:
+    _fail(f"a DATABASE_ timeout is not a number ({exc}).")
 if "postgresql" in DATABASES["default"]["ENGINE"]:
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
-    )
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", _connect_timeout)
+    _options.setdefault("options", f"-c statement_timeout={_statement_ms}")
+    _options.setdefault("keepalives", 1)
+    _options.setdefault("keepalives_idle", _keepalives_idle)
+    _options.setdefault("keepalives_interval", 10)
+    _options.setdefault("keepalives_count", 3)
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=20)
@@ -150,6 +168,14 @@ TASKS = {
         "QUEUES": ["default", "distribution"],
     }
 }
+# The task worker (`manage.py task_worker`, common.taskrows): a row RUNNING longer than
+# IGN_TASK_STALE_SECONDS was left by a worker that died, and runs again (FAILED once claimed
+# IGN_TASK_MAX_ATTEMPTS times); finished rows are kept IGN_TASK_KEEP_DAYS days. The worker
+# sweeps and prunes every IGN_TASK_UPKEEP_SECONDS (0: never; `manage.py sweep_tasks` does too).
+IGN_TASK_STALE_SECONDS = env.int("IGN_TASK_STALE_SECONDS", default=3600)
+IGN_TASK_MAX_ATTEMPTS = env.int("IGN_TASK_MAX_ATTEMPTS", default=5)
+IGN_TASK_KEEP_DAYS = env.int("IGN_TASK_KEEP_DAYS", default=14)
+IGN_TASK_UPKEEP_SECONDS = env.int("IGN_TASK_UPKEEP_SECONDS", default=300)
 
 # --- E-mail ---------------------------------------------------------------
 # EMAIL_URL (smtp://user:password@host:port/?tls=True) becomes the default mailer.

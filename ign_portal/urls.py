@@ -28,3 +28,6 @@ urlpatterns = [
     path("api/meetings.json", meetings_json, name="api-meetings"),
     path("api/letters.json", letters_json, name="api-letters"),
 ]
+
+# A database that is down or frozen is answered 503 with Retry-After (common.unavailable).
+handler500 = "common.unavailable.server_error"

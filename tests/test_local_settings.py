@@ -202,7 +202,7 @@ def test_make_run_its_worker_and_a_second_terminal_see_the_same_settings(project
         assert f"URL:http://127.0.0.1:{port}/meetings/" in calendar
 
         processes = group_processes(server.pid)
-        workers = pythons(processes, "db_worker")
+        workers = pythons(processes, "task_worker")
         runservers = pythons(processes, "runserver")
         assert workers and runservers, processes
         # What each process reads: its environment over .env. Each process's view, rebuilt
@@ -269,7 +269,7 @@ def test_make_serve_keeps_its_own_settings_and_starts_a_worker(project):
     try:
         assert f"URL:http://127.0.0.1:{port}/meetings/" in calendar
         processes = group_processes(server.pid)
-        workers = pythons(processes, "db_worker")
+        workers = pythons(processes, "task_worker")
         assert workers, processes
         assert environ_of(workers[0])["IGN_ENV_FILE"] == ".env.serve"
         served = env_values(project, ".env.serve")

@@ -32,6 +32,8 @@ def run_check(**env):
      "EMAIL_URL is malformed"),
     ({"DJANGO_SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://u@h:notaport/db"},
      "DATABASE_URL is malformed"),
+    ({"DJANGO_SECRET_KEY": "x" * 50, "DATABASE_QUERY_DEADLINE": "soon"},
+     "a DATABASE_ timeout is not a number"),
 ])
 def test_bad_configuration_stops_with_one_clear_line(env, message):
     result = run_check(**env)

@@ -16,17 +16,19 @@ import logging
 import os
 import smtplib
 import socket
+import time
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.logs import log_once
 from sessions.models import MissionAddress
 
 from ..models import Delivery, Letter
@@ -49,8 +51,9 @@ MAX_BACKOFF_SECONDS = 3600
 CLAIM_BATCH = 50
 
 
-def deliveries_recover(*, letter=None, stuck_after=None):
-    """Queue again the deliveries left in "sending" longer than `stuck_after` seconds.
+def deliveries_recover(*, letter=None, stuck_after=None, worker=None):
+    """Queue again the deliveries left in "sending" longer than `stuck_after` seconds (by
+    `worker` only, if given).
 
     Side effects: those deliveries go back to "queued", due now, with a note in `error`.
     Returns their number.
@@ -61,6 +64,8 @@ def deliveries_recover(*, letter=None, stuck_after=None):
         state=Delivery.State.SENDING, claimed_at__lte=now - timedelta(seconds=seconds))
     if letter is not None:
         stuck = stuck.filter(letter=letter)
+    if worker is not None:
+        stuck = stuck.filter(claimed_by=worker)
     recovered = stuck.update(
         state=Delivery.State.QUEUED, next_attempt_at=now, updated_at=now,
         error=_("An interrupted attempt was recovered; the message may arrive twice, "
@@ -176,8 +181,30 @@ def _record(delivery, outcome, text, recipients, *, took=(), refused=None):
     else:
         fields.update(state=Delivery.State.QUEUED, error=text,
                       next_attempt_at=now + timedelta(seconds=_backoff(delivery.attempts)))
-    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    _record_update(delivery, fields)
     return fields
+
+
+def _record_update(delivery, fields):
+    """Write the attempt's outcome, outlasting a database restart.
+
+    The message has left: were the write lost, the delivery would stay "sending", be
+    recovered and go out again. So a database error is tried again, on a fresh connection
+    each second, while the claim holds (half IGN_DELIVERY_STUCK_SECONDS, as a batch); only
+    then, or inside a transaction, is it raised.
+    """
+    give_up = time.monotonic() + settings.IGN_DELIVERY_STUCK_SECONDS / 2
+    while True:
+        try:
+            return Delivery.objects.filter(pk=delivery.pk).update(**fields)
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or time.monotonic() >= give_up:
+                raise
+            log_once(logger, "record-delivery", "Recording delivery %s failed (the database); "
+                     "trying again.", delivery.message_id)
+            with suppress(OperationalError, InterfaceError):
+                connection.close()
+            time.sleep(1)
 
 
 @dataclass
@@ -206,6 +233,9 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
     worker = worker or worker_name()
     letter = Letter.objects.select_related("letterhead").get(pk=letter_id)
     deliveries_recover(letter=letter)
+    # This worker's own claims, from a run of it that a database failure broke off: a worker
+    # runs one task at a time, so none of them is being sent now.
+    deliveries_recover(letter=letter, worker=worker, stuck_after=0)
     report = RunReport()
     mailer = mailers.default
     refusal = mailer_refusal(mailer, worker=worker)
