@@ -1,4 +1,4 @@
-"""Background tasks (django.tasks), run by `manage.py db_worker --queue-name distribution`.
+"""Background tasks (django.tasks), run by `manage.py task_worker --queue-name distribution`.
 
 The dotted paths of these functions are stored in queued task rows: they do not move.
 """

@@ -136,8 +136,8 @@ def deployment(settings, tmp_path):
             log = tmp_path / f"worker-{name}.log"
             with log.open("w") as out:
                 worker = subprocess.Popen(
-                    [sys.executable, "manage.py", "db_worker", "--queue-name",
-                     "default,distribution", "--no-reload", "--no-startup-delay", "--interval",
+                    [sys.executable, "manage.py", "task_worker", "--queue-name",
+                     "default,distribution", "--no-startup-delay", "--interval",
                      "0.1"], cwd=ROOT, env=machine(name), stdout=out, stderr=subprocess.STDOUT)
             workers.append((worker, log))
             stack.append(lambda worker=worker: (worker.send_signal(signal.SIGTERM),

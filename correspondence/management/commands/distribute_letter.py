@@ -16,7 +16,7 @@ from correspondence.models import Delivery, Letter
 
 
 class Command(BaseCommand):
-    help = _("Queue an issued letter for every mission not yet served; a db_worker sends it.")
+    help = _("Queue an issued letter for every mission not yet served; a task worker sends it.")
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help=_("The letter's slug, as in /letters/<slug>/."))
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS(
             _("Queued %(queued)d deliveries of “%(slug)s” (%(facts)s) A worker sends them: "
-              "manage.py db_worker --queue-name distribution") % {
+              "manage.py task_worker --queue-name distribution") % {
                 "queued": summary.counts[Delivery.State.QUEUED], "slug": letter.slug,
                 "facts": facts(summary)}))
         self.write_held(summary, _("held by a worker before"))
