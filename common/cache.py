@@ -336,12 +336,21 @@ def never_store(response):
     return response
 
 
+def _sets_cookies(response):
+    """Cookies set by the response, other than the deletion of a session cookie the visitor
+    made up (the session middleware's answer to it: for this request only, and never stored,
+    see ``UNSTORED_HEADERS``). Otherwise a visitor sending one after every change would have
+    every page rendered, none stored."""
+    return any(not (name == settings.SESSION_COOKIE_NAME and str(morsel["max-age"]) == "0")
+               for name, morsel in response.cookies.items())
+
+
 def _storable(request, response, options, language):
     if getattr(response, "ign_never_store", False):
         return False
     if not (request.method == "GET" and getattr(response, "ign_shared", False)
             and response.status_code == 200 and not response.streaming
-            and not response.cookies):
+            and not _sets_cookies(response)):
         return False
     # Stored under this language's key only if rendered in it; and only if every header it
     # varies on is in the key.
