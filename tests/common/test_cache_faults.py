@@ -10,6 +10,7 @@ import urllib.parse
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client
 
@@ -133,9 +134,13 @@ def test_redis_frozen_pages_answer_within_a_second(
         seeded, redis_cache_as_deployed, admin_client):
     redis = redis_cache_as_deployed
     meeting = seeded.meetings.get(number=1)
-    # What rendering each page costs on this machine now (a miss): the bound is on what the
-    # frozen cache adds to it, as other work on a shared machine may slow rendering itself.
-    rendering = {url: timed_get(url)[1] for url in PAGES}
+    # What rendering each page costs on this machine now (the slowest of three misses): the
+    # bound is on what the frozen cache adds to it (the slowest of three requests while
+    # frozen), as other work on a shared machine may slow rendering itself.
+    rendering = {}
+    for url in PAGES * 3:
+        cache.clear()
+        rendering[url] = max(rendering.get(url, 0.0), timed_get(url)[1])
     warm(*PAGES)
     redis.freeze()
 
@@ -145,7 +150,10 @@ def test_redis_frozen_pages_answer_within_a_second(
     save_seconds = time.monotonic() - started
 
     assert [r.status_code for _, r, _ in timed] == [200] * len(timed)
-    added = max(seconds - rendering[url] for url, _, seconds in timed)
+    frozen = {}
+    for url, _, seconds in timed:
+        frozen[url] = max(frozen.get(url, 0.0), seconds)
+    added = max(frozen[url] - rendering[url] for url in PAGES)
     assert added < FROZEN_BOUND, f"the frozen cache added {added:.2f} s to a page"
     assert saved.status_code == 302 and save_seconds < FROZEN_BOUND * 3
 
@@ -359,11 +367,11 @@ def timed(site, path):
 
 
 def rendering_times(site, *paths):
-    """What rendering each page costs now (the slower of two misses, most likely one in each
-    worker): the bound is on what a failing cache adds, on a machine other work may slow."""
+    """What rendering each page costs now (the slowest of three misses, in either worker): the
+    bound is on what a failing cache adds, on a machine other work may slow."""
     times = {}
     for path in paths:
-        for _ in range(2):
+        for _ in range(3):
             site.redis.cli("flushall")
             times[path] = max(times.get(path, 0.0), timed(site, path)[3])
     return times
@@ -403,7 +411,7 @@ def test_through_gunicorn_redis_frozen_pages_within_a_second_and_nothing_stale(g
     site.redis.freeze()
     frozen_at = time.monotonic()
 
-    during = [(path, *timed(site, path)) for path in [*PAGES, *PAGES, meeting]]
+    during = [(path, *timed(site, path)) for path in [*PAGES, *PAGES, *PAGES, meeting]]
     saved = admin_save(site, title="Renamed while Redis was frozen")
     # An outage longer than the check interval, so that a worker that served nothing during
     # it compares at its next request too.
@@ -412,7 +420,10 @@ def test_through_gunicorn_redis_frozen_pages_within_a_second_and_nothing_stale(g
     after = [timed(site, meeting) for _ in range(6)]
 
     assert [status for _, status, *_ in during] == [200] * len(during)
-    added = max(seconds - rendering[path] for path, *_, seconds in during)
+    frozen = {}
+    for path, *_, seconds in during:
+        frozen[path] = max(frozen.get(path, 0.0), seconds)
+    added = max(frozen[path] - rendering[path] for path in frozen)
     assert added < FROZEN_BOUND, f"the frozen cache added {added:.2f} s to a page"
     assert saved[0] == 302, saved[1][:2000]
     assert all(status == 200 and b"Renamed while Redis was frozen" in body
