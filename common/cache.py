@@ -21,7 +21,10 @@ The content version, and which writes replace it, live in ``common/content_versi
 
 Visitors who signed in carry a signed marker cookie, set at login and cleared at logout: they
 are never served from, nor written to, the cache. A made-up session cookie forces nothing.
-If the shared cache fails, pages are rendered and served uncached.
+If the shared cache fails (down, frozen, full), pages are rendered and served uncached: each
+call to it is bounded by short timeouts (``CACHE_TIMEOUT``), and after a failure this process
+leaves it alone for a second (``content_version.CACHE_BACKOFF``); failures are logged once per
+interval (``common.logs.log_once``), not per request.
 """
 
 import functools
@@ -43,7 +46,14 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe, split_header_value, urlencode
 
-from .content_version import VERSION_KEY, connect_invalidation, content_version
+from .content_version import (
+    VERSION_KEY,
+    cache_available,
+    cache_failed,
+    connect_invalidation,
+    current,
+)
+from .logs import log_once
 
 logger = logging.getLogger(__name__)
 
@@ -326,12 +336,21 @@ def never_store(response):
     return response
 
 
+def _sets_cookies(response):
+    """Cookies set by the response, other than the deletion of a session cookie the visitor
+    made up (the session middleware's answer to it: for this request only, and never stored,
+    see ``UNSTORED_HEADERS``). Otherwise a visitor sending one after every change would have
+    every page rendered, none stored."""
+    return any(not (name == settings.SESSION_COOKIE_NAME and str(morsel["max-age"]) == "0")
+               for name, morsel in response.cookies.items())
+
+
 def _storable(request, response, options, language):
     if getattr(response, "ign_never_store", False):
         return False
     if not (request.method == "GET" and getattr(response, "ign_shared", False)
             and response.status_code == 200 and not response.streaming
-            and not response.cookies):
+            and not _sets_cookies(response)):
         return False
     # Stored under this language's key only if rendered in it; and only if every header it
     # varies on is in the key.
@@ -396,16 +415,19 @@ class PublicPageCacheMiddleware:
         copy = local_copies.get(key)
         if copy is not None and options.immutable:
             return self.hit(request, copy)
+        if not cache_available():
+            return self.uncached(request)
         try:
             if copy is not None:
-                version = cache.get(VERSION_KEY)
-                if version is not None and copy[0] == version:
+                version = current(cache.get(VERSION_KEY))
+                if copy[0] == version:
                     return self.hit(request, copy)
             found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY) or content_version()
+            version = current(found.get(VERSION_KEY))
         except Exception:
-            logger.warning("The shared cache failed; serving %s uncached.", request.path,
-                           exc_info=True)
+            cache_failed()
+            log_once(logger, "shared-cache-read", "The shared cache failed; pages are served "
+                     "uncached for now (first: %s).", request.path)
             return self.uncached(request)
         entry = found.get(key)
         if entry is not None and (entry[0] == version or options.immutable):
@@ -417,9 +439,9 @@ class PublicPageCacheMiddleware:
             entry = (version, response.content, headers)
             try:
                 cache.set(key, entry, timeout=PAGE_TIMEOUT)
-            except Exception:
-                logger.warning("The shared cache failed; %s not stored.", request.path,
-                               exc_info=True)
+            except Exception:  # full, say: the page is served, not stored
+                log_once(logger, "shared-cache-write", "The shared cache failed; pages are not "
+                         "stored for now (first: %s).", request.path)
             else:
                 local_copies.put(key, entry)
                 response = _conditional(request, response)

@@ -156,10 +156,22 @@ else:
 # --- Cache ----------------------------------------------------------------
 # Shared by every worker: Redis in production (CACHE_URL=redis://...). The
 # local default is the database cache, shared by every process on that database.
+# A cache that is down, frozen or full costs speed, never pages (common/cache.py): every call
+# is bounded by these timeouts (seconds), made once (no retry), and its failure caught.
+# A read or write that takes longer than CACHE_TIMEOUT fails; raise it only for a Redis
+# across a slow link (entries are whole pages and PDFs, up to a few MB).
+CACHE_CONNECT_TIMEOUT = env.float("CACHE_CONNECT_TIMEOUT", default=0.05)
+CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.05)
+# How often (seconds) each process compares the cache's content version with the
+# database's, which outlives a cache outage (common/content_version.py).
+IGN_CONTENT_VERSION_CHECK_SECONDS = env.float("IGN_CONTENT_VERSION_CHECK_SECONDS", default=1.0)
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://ign_cache")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("IGNORE_EXCEPTIONS", False)
+    _cache_options = CACHES["default"].setdefault("OPTIONS", {})
+    _cache_options.setdefault("IGNORE_EXCEPTIONS", False)  # the callers catch, and log once
+    _cache_options.setdefault("SOCKET_CONNECT_TIMEOUT", CACHE_CONNECT_TIMEOUT)
+    _cache_options.setdefault("SOCKET_TIMEOUT", CACHE_TIMEOUT)
 
 # --- Tasks ----------------------------------------------------------------
 TASKS = {

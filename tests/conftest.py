@@ -188,6 +188,26 @@ def _no_page_copies_from_earlier_tests():
 
 
 @pytest.fixture(autouse=True)
+def _failures_logged_afresh():
+    """``log_once`` writes a failure once per interval: each test sees its own first line."""
+    from common.logs import forget
+
+    forget()
+
+
+@pytest.fixture(autouse=True)
+def _content_version_checked_only_when_a_test_says(monkeypatch):
+    """A process compares the cache's content version with the database's once a second:
+    when, depends on the clock, which would make query counts vary. Tests of the comparison
+    make it due (``common.content_version.cache_failed`` or ``_next_check``); no test starts
+    with the cache left alone after an earlier test's failure."""
+    import common.content_version
+
+    monkeypatch.setattr(common.content_version, "_next_check", float("inf"))
+    monkeypatch.setattr(common.content_version, "_cache_down_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _records_disposed_of_after_committing_tests(request):
     """A transactional test commits its rows, issued letters included, and Django empties
     the database after it with `flush`, which refuses while issued letters exist (and on

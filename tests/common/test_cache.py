@@ -599,3 +599,18 @@ def test_pages_render_uncached_when_the_shared_cache_is_down(seeded, settings, c
     assert [p.status_code for p in pages] == [200, 200, 200]
     assert all("X-Cache" not in p for p in pages)
     assert "The shared cache failed" in caplog.text
+
+
+def test_made_up_session_cookie_gets_the_page_stored_too(seeded, settings):
+    """A visitor sending a made-up session cookie after every change still costs one render:
+    the page rendered for it (which only deletes the cookie) is stored like any other."""
+    made_up = Client()
+    made_up.cookies[settings.SESSION_COOKIE_NAME] = secrets.token_hex(16)
+
+    first = made_up.get("/meetings/")
+    made_up.cookies[settings.SESSION_COOKIE_NAME] = secrets.token_hex(16)
+    second = made_up.get("/meetings/")
+
+    assert first.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 0  # told to forget it
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert "Set-Cookie" not in Client().get("/meetings/")
