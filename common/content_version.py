@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from .dbwait import query_deadline
 from .logs import log_once
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ NOT_SHOWN_PUBLICLY = {
 CACHE_BACKOFF = 1.0
 # After the database failed to give its token, the next comparison waits this long (seconds).
 DATABASE_BACKOFF = 10.0
+# Seconds the comparison waits for the database (a frozen one) before giving up.
+DATABASE_DEADLINE = 0.5
 # The clock of the back-offs and checks (seconds, monotonic); tests replace it.
 clock = time.monotonic
 
@@ -60,10 +63,12 @@ _cache_down_until = 0.0
 
 def database_version():
     """The database's token of the last change to published data (None: no row, as in a
-    flushed test database). The one read of it: one small query, which a deadline may wrap."""
+    flushed test database). One small query, given up after ``DATABASE_DEADLINE``: a frozen
+    database costs a cached page that long, once per ``DATABASE_BACKOFF``."""
     from .models import ContentVersion
 
-    return ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    with query_deadline(DATABASE_DEADLINE):
+        return ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 def _database_bump(using):

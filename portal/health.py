@@ -20,6 +20,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from common.dbwait import query_deadline
 from common.logs import log_once
 
 logger = logging.getLogger(__name__)
@@ -27,11 +28,13 @@ logger = logging.getLogger(__name__)
 # The client waits this long before asking again when not ready.
 RETRY_AFTER_SECONDS = 10
 READY_KEY = "ign:readyz"
+DATABASE_DEADLINE = 2
 
 
 def database_reachable():
-    """One round trip to the database (a new connection if the last one broke)."""
-    with connection.cursor() as cursor:
+    """One round trip to the database (a new connection if the last one broke), given up after
+    ``DATABASE_DEADLINE`` seconds: a frozen database is reported, not waited for."""
+    with query_deadline(DATABASE_DEADLINE), connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
 
