@@ -38,6 +38,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
 from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -328,6 +329,8 @@ def never_store(response):
 
 def _storable(request, response, options, language):
     if getattr(response, "ign_never_store", False):
+        return False
+    if get_nonce(request):  # a CSP nonce was put in the page: it is for this response only
         return False
     if not (request.method == "GET" and getattr(response, "ign_shared", False)
             and response.status_code == 200 and not response.streaming
