@@ -249,7 +249,7 @@ SECURE_CSP = {
 # (staff security keys) for the site itself.
 PERMISSIONS_POLICY = {
     feature: [] for feature in (
-        "accelerometer", "autoplay", "bluetooth", "camera", "display-capture",
+        "accelerometer", "autoplay", "camera", "display-capture",
         "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
         "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial",
         "usb", "xr-spatial-tracking",
