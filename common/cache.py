@@ -15,7 +15,9 @@ still the current version. A process that served the entry lately keeps a copy a
 only the version (``LocalCopies``); a view marked ``immutable`` (an issued PDF) is served
 from that copy without any read. A hit thus costs one round trip at most and skips the
 session, locale, CSRF, authentication and message middleware; what they add to a public response
-(Content-Language, Vary, X-Frame-Options) is stored with it.
+(Content-Language, Vary) is stored with it. The security headers (CSP, X-Frame-Options,
+Permissions-Policy) are added by middleware outside this one, to hits too; a response whose CSP
+nonce was used is never stored.
 
 The content version, and which writes replace it, live in ``common/content_version.py``.
 
