@@ -6,6 +6,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
@@ -72,7 +73,10 @@ class Recorder:
 
 
 def signed_in_cookie(portal):
-    staff = make_user("csp-admin", is_staff=True, is_superuser=True)
+    """The session of a staff member who holds every permission (so every admin page opens)
+    but is no superuser."""
+    staff = make_user("csp-admin", is_staff=True)
+    staff.user_permissions.set(Permission.objects.all())
     client = Client()
     client.force_login(staff)
     return {"name": settings.SESSION_COOKIE_NAME,
