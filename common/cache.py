@@ -15,7 +15,9 @@ still the current version. A process that served the entry lately keeps a copy a
 only the version (``LocalCopies``); a view marked ``immutable`` (an issued PDF) is served
 from that copy without any read. A hit thus costs one round trip at most and skips the
 session, locale, CSRF, authentication and message middleware; what they add to a public response
-(Content-Language, Vary, X-Frame-Options) is stored with it.
+(Content-Language, Vary) is stored with it. The security headers (CSP, X-Frame-Options,
+Permissions-Policy) are added by middleware outside this one, to hits too; a response whose CSP
+nonce was used is never stored.
 
 The content version, and which writes replace it, live in ``common/content_version.py``.
 
@@ -41,6 +43,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
 from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -347,6 +350,8 @@ def _sets_cookies(response):
 
 def _storable(request, response, options, language):
     if getattr(response, "ign_never_store", False):
+        return False
+    if get_nonce(request):  # a CSP nonce was put in the page: it is for this response only
         return False
     if not (request.method == "GET" and getattr(response, "ign_shared", False)
             and response.status_code == 200 and not response.streaming

@@ -52,7 +52,7 @@ def image_preview(sha256):
     if not sha256:
         return "-"
     url = reverse("correspondence:artwork", kwargs={"sha256": sha256})
-    return format_html('<img src="{}" alt="" style="max-height: 4rem; max-width: 16rem">', url)
+    return format_html('<img class="image-preview" src="{}" alt="">', url)
 
 
 class SignatoryInline(DraftOnlyInline, admin.TabularInline):

@@ -11,12 +11,11 @@ from django.views.generic import DetailView, ListView
 
 from common.cache import NUMBER, PAGE, public_cache
 
-from .artwork import CONTENT_TYPES, artwork_file
+from .artwork import CONTENT_TYPES, artwork_file, content_security_policy
 from .forms import VerifyCodeForm, VerifyFileForm
 from .models import Letter, Letterhead, Signatory
 from .search import LetterSearchMixin
 from .services import glyph_problem, letter_for_code, letter_for_pdf
-from .watermark import watermark_url
 
 
 def visible_letters(request):
@@ -56,10 +55,10 @@ class LetterDetailView(DetailView):
         superseded = {n.letter.pk: n for n in self.object.superseded_enclosures}
         for enclosure in enclosures:
             enclosure.superseded = superseded.get(enclosure.enclosed_letter_id)
-        watermark = watermark_url(_("Draft: not issued")) if self.object.is_draft else None
         if self.object.is_draft:  # the preview names what the PDF could not print
             kwargs["glyph_problem"] = glyph_problem(self.object)
-        return super().get_context_data(enclosures=enclosures, watermark=watermark, **kwargs)
+        return super().get_context_data(enclosures=enclosures,
+                                        watermarked=self.object.is_draft, **kwargs)
 
 
 def stored_bytes_response(request, *, sha256, content, content_type, filename):
@@ -115,8 +114,9 @@ def artwork_audience(sha256, request):
 def artwork(request, sha256):
     """A letterhead's artwork or a signature image, by its SHA-256: it never changes.
 
-    Served with a policy that lets an SVG run nothing and load nothing, and with no
-    content sniffing, so a stored SVG opened on its own is a picture and no more.
+    Served with a policy that lets an SVG run nothing and load nothing (its own styles
+    allowed by their hashes), and with no content sniffing, so a stored SVG opened on its
+    own is a picture and no more.
     """
     audience = artwork_audience(sha256, request) if len(sha256) == 64 else None
     found = artwork_file(sha256) if audience else None
@@ -128,7 +128,7 @@ def artwork(request, sha256):
         content_type=CONTENT_TYPES[name.rpartition(".")[2]], filename=name)
     response["Cache-Control"] = ("public, max-age=31536000, immutable" if audience == "public"
                                  else "private, no-cache")
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Content-Security-Policy"] = content_security_policy(name, content)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response has them: static files, cache hits, a bad Host's 400
+    # (see common/headers.py and the Headers block below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "common.cache.PublicPageCacheMiddleware",
@@ -76,7 +82,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -95,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -261,15 +267,46 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 
+# --- Headers: Content-Security-Policy, Permissions-Policy ---------------------------------
+# No 'unsafe-inline', no 'unsafe-eval': scripts and styles come from our own static files.
+# The admin's few inline ones carry the request's nonce (Django's admin templates use
+# {% csp_nonce_attr %}); a public page uses none, so the page cache never stores a nonce
+# (common.cache refuses to store a response whose nonce was used).
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # data: for the QR code of the authenticator-app set-up page (allauth.mfa draws it so).
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+# Every feature a page of ours never uses, off for it and anything it could embed; WebAuthn
+# (staff security keys) for the site itself.
+PERMISSIONS_POLICY = {
+    feature: [] for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture",
+        "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
+        "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial",
+        "usb", "xr-spatial-tracking",
+    )
+} | {"publickey-credentials-create": ["self"], "publickey-credentials-get": ["self"]}
+
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A request with a Host not in ALLOWED_HOSTS is answered 400 and logged in one line.
+    "filters": {"without_traceback": {"()": "common.headers.WithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
     },
 }
 

@@ -1,6 +1,8 @@
 """Letterhead artwork and signature images: checked uploads, placed as on the originals,
 served so that an SVG can run nothing, and kept as issued."""
 
+import base64
+import hashlib
 import io
 
 import pdfplumber
@@ -361,7 +363,11 @@ def test_the_artwork_view_serves_an_svg_that_can_run_nothing(client):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
-    assert response["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    # The emblem's one style attribute is allowed by its hash; nothing else is.
+    style = base64.b64encode(hashlib.sha256(b"stroke: #000; stroke-width: 2").digest()).decode()
+    assert response["Content-Security-Policy"] == (
+        f"default-src 'none'; img-src data:; style-src 'unsafe-hashes' 'sha256-{style}'; "
+        "frame-ancestors 'none'")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "immutable" in response["Cache-Control"]
     assert response.content == bytes(letterhead.artwork.content)

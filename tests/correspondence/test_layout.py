@@ -394,5 +394,6 @@ def test_draft_page_carries_the_watermark_and_an_issued_page_none(admin_client):
     draft_page = admin_client.get(draft.get_absolute_url()).text
     issued_page = admin_client.get(issued.get_absolute_url()).text
 
-    assert re.search(r'\.sheet \{ background: #fff url\("data:image/svg\+xml;base64,', draft_page)
-    assert "data:image/svg+xml" not in issued_page
+    # A class and a stylesheet (static/css/letter-draft.css), not a <style>: the CSP.
+    assert 'sheet--draft"' in draft_page and "css/letter-draft." in draft_page
+    assert "sheet--draft" not in issued_page and "letter-draft" not in issued_page
