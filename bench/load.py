@@ -4,12 +4,13 @@ Run from the project root:  .venv/bin/python bench/load.py
 It creates a fresh PostgreSQL database (BENCH_DATABASE, default ign_bench_load, on the server
 BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432; dropped at the end), migrates it
 and loads the 71st session with its issued letters, starts a Redis of its own as the shared
-cache and gunicorn as `make serve` runs it (BENCH_WORKERS sync workers, default 3, as
-WEB_CONCURRENCY; BENCH_GUNICORN_ARGS adds options; access log, DEBUG off, WhiteNoise) on a
-spare port, then runs wrk with 50 connections (BENCH_CONNECTIONS) for BENCH_SECONDS (10) on
-each of `/`, `/meetings/`, the PGA's issued PDF and `/meetings/calendar.ics`, and prints
-requests per second, p50 and p99 latency, and errors (socket errors and non-2xx answers;
-goal: 0). Nothing is asserted.
+cache and the portal as `make serve` runs it: nginx in front of gunicorn's threaded workers
+(BENCH_WORKERS processes, default 3, as WEB_CONCURRENCY, of BENCH_THREADS threads, 4, as
+THREADS; BENCH_GUNICORN_ARGS adds options; DEBUG off, WhiteNoise) on a spare port
+(BENCH_DIRECT=1: gunicorn alone, sync workers, as before nginx), then runs wrk with 50
+connections (BENCH_CONNECTIONS) for BENCH_SECONDS (10) on each of `/`, `/meetings/`, the
+PGA's issued PDF and `/meetings/calendar.ics`, and prints requests per second, p50 and p99
+latency, and errors (socket errors and non-2xx answers; goal: 0). Nothing is asserted.
 """
 
 import os
@@ -25,11 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.processes import AppServer, RedisServer, manage, project_env  # noqa: E402
+from tests.processes import AppServer, ProxiedServer, RedisServer, manage, project_env  # noqa: E402
 
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 DATABASE = os.environ.get("BENCH_DATABASE", "ign_bench_load")
 WORKERS = os.environ.get("BENCH_WORKERS", "3")
+THREADS = os.environ.get("BENCH_THREADS", "4")
+DIRECT = os.environ.get("BENCH_DIRECT") == "1"
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "50")
 SECONDS = os.environ.get("BENCH_SECONDS", "10")
 PGA_PDF = "/letters/2017-01-12-pga-resumption-of-the-ign.pdf"
@@ -74,9 +77,14 @@ def main():
         for command in (("migrate", "--noinput"), ("create_groups",), ("load_ign71",),
                         ("collectstatic", "--noinput", "--verbosity", "0")):
             manage(*command, env=env)
-        server = AppServer(env, "--workers", WORKERS, "--access-logfile", "-",
-                           *shlex.split(os.environ.get("BENCH_GUNICORN_ARGS", "")))
-        print(f"gunicorn: {WORKERS} workers {os.environ.get('BENCH_GUNICORN_ARGS', '')}; "
+        extra = shlex.split(os.environ.get("BENCH_GUNICORN_ARGS", ""))
+        if DIRECT:
+            server = AppServer(env, "--workers", WORKERS, *extra)
+            serving = f"gunicorn alone: {WORKERS} sync workers"
+        else:
+            server = ProxiedServer(env, *extra, workers=int(WORKERS), threads=int(THREADS))
+            serving = f"nginx + gunicorn: {WORKERS} x {THREADS} threads"
+        print(f"{serving} {' '.join(extra)}; "
               f"PostgreSQL {POSTGRES}/{DATABASE}; Redis of its own; wrk -c{CONNECTIONS} "
               f"-d{SECONDS}s")
         total_errors = 0
