@@ -16,6 +16,7 @@ things are ours:
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -79,7 +80,7 @@ class SecondFactorMiddleware:
         sign-in as too many attempts, which is the same answer.)"""
         match = request.resolver_match
         if (isinstance(exception, CACHE_ERRORS) and match
-                and match.url_name.startswith(("account_", "mfa_"))):
+                and (match.url_name or "").startswith(("account_", "mfa_"))):
             log_once(logger, "signin-cache", "Sign-in refused: the cache that counts "
                      "sign-ins is unreachable (%s).", exception)
             response = HttpResponse(
@@ -96,9 +97,12 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         return False
 
     def _get_login_attempts_cache_key(self, request, **credentials):
-        """allauth keys its "login_failed" count on the account alone; the client's address
-        joins it, so failures from one address lock that address out of that account only.
-        (The "ip" part of ACCOUNT_RATE_LIMITS["login_failed"] still bounds one address over
-        all accounts.)"""
-        account = super()._get_login_attempts_cache_key(request, **credentials)
-        return f"{account}:{self.get_client_ip(request)}"
+        """allauth keys its "login_failed" count on the account alone (after the Host
+        header, port included: a new port would be a fresh count); ours is the account and
+        the client's address, so failures from one address lock that address out of that
+        account only, whatever Host it names. The address is allauth's own for rate limits
+        (an IPv6 address counts as its /64 network, which one client holds whole). (The
+        "ip" part of ACCOUNT_RATE_LIMITS["login_failed"] still bounds one address over all
+        accounts.)"""
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"{login}:{ratelimit.get_ip(request)}"

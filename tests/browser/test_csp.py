@@ -12,7 +12,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from correspondence.models import Letter
 from sessions.models import Meeting
-from tests.factories import make_user
+from tests.factories import give_second_factor, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,9 +74,10 @@ class Recorder:
 
 def signed_in_cookie(portal):
     """The session of a staff member who holds every permission (so every admin page opens)
-    but is no superuser."""
+    but is no superuser, with the second factor that issuing and distributing ask for."""
     staff = make_user("csp-admin", is_staff=True)
     staff.user_permissions.set(Permission.objects.all())
+    give_second_factor(staff)
     client = Client()
     client.force_login(staff)
     return {"name": settings.SESSION_COOKIE_NAME,

@@ -241,6 +241,27 @@ def test_failures_lock_the_account_from_that_address_only(db, settings):
     assert from_office.status_code == 302 and from_office.wsgi_request.user.is_authenticated
 
 
+@pytest.mark.parametrize("attacker_addresses", [
+    # The same address, a new port in the Host header each time (the port is no host).
+    [("198.51.100.7", f"testserver:{port}") for port in range(1, 8)],
+    # New IPv6 addresses of one /64 network: one network, as allauth counts addresses.
+    [(f"2001:db8:1:2::{n:x}", "testserver") for n in range(1, 8)],
+], ids=["host-ports", "ipv6-network"])
+def test_the_lockout_is_not_lifted_by_a_new_host_port_or_address_of_the_same_network(
+        db, settings, attacker_addresses):
+    member_of(EDITORS, "pga-office")
+    failures = settings.IGN_SIGNIN_FAILURES
+    for address, host in attacker_addresses[:failures]:
+        sign_in(Client(REMOTE_ADDR=address, HTTP_HOST=host), "pga-office", "wrong-guess")
+
+    for address, host in attacker_addresses[failures:]:
+        attempt = sign_in(Client(REMOTE_ADDR=address, HTTP_HOST=host), "pga-office")
+        assert attempt.status_code == 200 and "Too many failed login attempts" in attempt.text
+        assert not attempt.wsgi_request.user.is_authenticated
+    office = sign_in(Client(REMOTE_ADDR="203.0.113.20"), "pga-office")
+    assert office.status_code == 302 and office.wsgi_request.user.is_authenticated
+
+
 def test_cache_down_refuses_sign_in_with_503(db, settings):
     member_of(EDITORS, "editor")
     redis = RedisServer()
