@@ -64,11 +64,24 @@ def sweep_stale(*, stale_after=None, max_attempts=None, now=None):
 
 def requeue_own(worker_id, *, failed=()):
     """Put back to READY the rows this worker left RUNNING when the database failed under it,
-    and the rows named in ``failed`` (their task stopped with a database error)."""
+    and the rows named in ``failed`` (their task stopped with a database error), unless
+    claimed ``IGN_TASK_MAX_ATTEMPTS`` times already: those stay as they are (FAILED), or are
+    FAILED, rather than run for ever."""
+    max_attempts = settings.IGN_TASK_MAX_ATTEMPTS
     rows = {row.pk for row in DBTaskResult.objects.running().only("pk", "worker_ids")
             if row.worker_ids and row.worker_ids[-1] == worker_id}
+    exhausted = DBTaskResult.objects.running().filter(pk__in=rows).annotate(
+        claims=_Claims("worker_ids")).filter(claims__gte=max_attempts)
+    exhausted.update(
+        status=TaskResultStatus.FAILED, finished_at=timezone.now(),
+        exception_class_path="common.taskrows.StaleTask",
+        traceback=f"Interrupted by a database failure {max_attempts} times: not run again.")
     rows |= set(DBTaskResult.objects.failed().filter(pk__in=list(failed))
                 .values_list("pk", flat=True))
+    rows = set(DBTaskResult.objects.filter(pk__in=rows).exclude(
+        status=TaskResultStatus.FAILED, exception_class_path="common.taskrows.StaleTask")
+        .annotate(claims=_Claims("worker_ids")).filter(claims__lt=max_attempts)
+        .values_list("pk", flat=True))
     if not rows:
         return 0
     count = DBTaskResult.objects.filter(pk__in=rows).update(

@@ -70,3 +70,17 @@ def test_a_worker_queues_again_what_the_database_broke_off():
     assert requeue_own("me", failed={failed.pk}) == 2
     statuses = dict(DBTaskResult.objects.values_list("pk", "status"))
     assert statuses == {mine.pk: "READY", other.pk: "RUNNING", failed.pk: "READY"}
+
+
+def test_a_task_the_database_broke_off_too_often_is_failed_not_run_for_ever(settings):
+    settings.IGN_TASK_MAX_ATTEMPTS = 3
+    again = row(TaskResultStatus.RUNNING, started=timezone.now(), workers=("a", "me"))
+    worn = row(TaskResultStatus.RUNNING, started=timezone.now(), workers=("a", "b", "me"))
+    failed_worn = row(TaskResultStatus.FAILED, finished=timezone.now(),
+                      workers=("a", "b", "me"))
+
+    assert requeue_own("me", failed={failed_worn.pk}) == 1
+    statuses = dict(DBTaskResult.objects.values_list("pk", "status"))
+    assert statuses == {again.pk: "READY", worn.pk: "FAILED", failed_worn.pk: "FAILED"}
+    worn.refresh_from_db()
+    assert "3 times" in worn.traceback

@@ -18,7 +18,7 @@ from contextlib import suppress
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import OperationalError, connections
+from django.db import OperationalError, connection, connections
 from django.tasks import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 
@@ -35,6 +35,17 @@ MAX_BACKOFF = 30
 def _close_connections():
     with suppress(*DATABASE_ERRORS):
         connections.close_all()
+
+
+def _database_answers():
+    """Whether the database answers a fresh connection now."""
+    _close_connections()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DATABASE_ERRORS:
+        return False
+    return True
 
 
 class Worker(db_worker.Worker):
@@ -69,8 +80,10 @@ class Worker(db_worker.Worker):
     def run_task(self, db_task_result):
         super().run_task(db_task_result)
         if (db_task_result.status == TaskResultStatus.FAILED
-                and db_task_result.exception_class_path in DATABASE_ERROR_PATHS):
-            # Not the task's fault: run it again once the database is back.
+                and db_task_result.exception_class_path in DATABASE_ERROR_PATHS
+                and not _database_answers()):
+            # Not the task's fault: run it again once the database is back. (A database that
+            # answers, e.g. a statement_timeout of the task's own query, leaves it FAILED.)
             self.failed_on_database.add(db_task_result.pk)
             raise OperationalError("a task met a database error")
 
