@@ -14,6 +14,7 @@ things are ours:
 """
 
 import logging
+import smtplib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
@@ -79,6 +80,14 @@ class SecondFactorMiddleware:
         tried. (A cache that fails silently cannot be locked: allauth then refuses the
         sign-in as too many attempts, which is the same answer.)"""
         match = request.resolver_match
+        if isinstance(exception, MailUnavailable):
+            log_once(logger, "signin-mail", "A sign-in e-mail was not sent: the mail server "
+                     "failed (%s).", exception.__cause__)
+            response = HttpResponse(
+                render_to_string("account/mail_unavailable.html", request=request),
+                status=503)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         if (isinstance(exception, CACHE_ERRORS) and match
                 and (match.url_name or "").startswith(("account_", "mfa_"))):
             log_once(logger, "signin-cache", "Sign-in refused: the cache that counts "
@@ -91,7 +100,19 @@ class SecondFactorMiddleware:
         return None
 
 
+class MailUnavailable(Exception):
+    """The mail server did not take a sign-in e-mail (a password reset): answered 503."""
+
+
 class StaffAccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        """allauth's, with a mail server that is down or refuses answered 503, not 500
+        (``SecondFactorMiddleware.process_exception``)."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise MailUnavailable(str(exc)) from exc
+
     def is_open_for_signup(self, request):
         """Staff accounts are made by a superuser in the admin; no one signs up."""
         return False

@@ -27,7 +27,7 @@ from common.cache import SIGNED_IN_COOKIE
 from correspondence.models import Delivery, Letter
 from portal.management.commands.create_groups import EDITORS, PUBLISHERS, groups_create
 from tests.factories import PASSWORD, give_second_factor, make_letter, make_user
-from tests.processes import RedisServer
+from tests.processes import RedisServer, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -309,6 +309,20 @@ def test_password_reset_by_e_mail(db, settings):
     assert weak.status_code == 200 and "too short" in weak.text
     assert strong.status_code == 302
     assert old.status_code == 200 and new.status_code == 302
+
+
+def test_password_reset_with_the_mail_server_down_is_a_503_not_a_500(db, settings):
+    member_of(EDITORS, "editor")
+    settings.MAILERS = {"default": {  # nothing listens there: the connection is refused
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2}}}
+
+    started = time.monotonic()
+    asked = Client().post("/accounts/password/reset/", {"email": "editor@example.org"})
+
+    assert asked.status_code == 503 and int(asked["Retry-After"]) > 0
+    assert "could not be sent" in asked.text
+    assert time.monotonic() - started < 5
 
 
 def test_staff_sessions_end_after_a_working_day_idle_and_at_browser_close(db, settings):
