@@ -36,6 +36,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
@@ -323,6 +324,26 @@ def _without_unknown(request, options):
     return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
 
 
+def _served_port(request, host):
+    """Whether the Host header's port, if it names one, is a port the portal is reached on
+    (this server's, or SITE_URL's). ALLOWED_HOSTS ignores ports: without this, each made-up
+    port (``Host: portal:1``, ``:2``, ...) would store another copy of every page."""
+    _name, _colon, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not _colon or not port:
+        return True
+    return port in (request.META.get("SERVER_PORT"), _site_port())
+
+
+@functools.lru_cache(maxsize=4)
+def _site_port_of(site_url):
+    parts = urlsplit(site_url)
+    return str(parts.port or {"http": 80, "https": 443}.get(parts.scheme, ""))
+
+
+def _site_port():
+    return _site_port_of(settings.SITE_URL)
+
+
 def _key(request, options, host, query, language):
     parts = [request.scheme, host, request.path, query, language]
     parts += [request.headers.get(header, "") for header in options.vary]
@@ -414,9 +435,12 @@ class PublicPageCacheMiddleware:
         if query is None:
             return self.uncached(request)
         try:
-            key = _key(request, options, request.get_host(), query, language)
+            host = request.get_host()
         except DisallowedHost:
             return self.uncached(request)  # the stack answers 400
+        if not _served_port(request, host):
+            return self.uncached(request)
+        key = _key(request, options, host, query, language)
         copy = local_copies.get(key)
         if copy is not None and options.immutable:
             return self.hit(request, copy)

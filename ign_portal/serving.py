@@ -30,6 +30,14 @@ CLIENT_TIMEOUT = 10
 MAX_BODY = "100m"
 # Seconds a client is told to wait when gunicorn cannot be reached (restarting, stopped).
 RETRY_AFTER = 5
+# The headers of nginx's own answers (Django adds its own to everything it answers).
+REFUSAL_HEADERS = "\n".join(f"            add_header {name} {value} always;" for name, value in (
+    ("Content-Security-Policy", "\"default-src 'none'; frame-ancestors 'none'\""),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Permissions-Policy", "\"camera=(), microphone=(), geolocation=(), payment=()\""),
+    ("Cache-Control", "no-store"),
+))
 
 TEMPLATE = """\
 # Written by ign_portal.serving for `make serve`; regenerated at every start.
@@ -73,7 +81,9 @@ http {{
             # Whole bodies first, then the request (the default, stated: it is the point).
             proxy_request_buffering on;
             proxy_buffering on;
-            proxy_set_header Host $http_host;
+            # The name the client asked for (checked by Django's ALLOWED_HOSTS) and the port
+            # this nginx listens on: a client cannot make up the port part of Host.
+            proxy_set_header Host $host:$server_port;
             proxy_set_header X-Real-IP $remote_addr;
             proxy_set_header X-Forwarded-For $remote_addr;
             # Replaces whatever the client sent: only this proxy says how it was reached.
@@ -85,11 +95,34 @@ http {{
             error_page 502 504 =503 @unavailable;
         }}
 
+        # What nginx refuses itself (a malformed request, a header or a body too large) gets
+        # the headers Django gives every response of its own.
+        error_page 400 @bad_request;
+        error_page 413 @too_large;
+        error_page 414 494 @header_too_large;
+
+        location @bad_request {{
+            default_type text/plain;
+{refusal_headers}
+            return 400 "Bad request.\\n";
+        }}
+
+        location @too_large {{
+            default_type text/plain;
+{refusal_headers}
+            return 413 "The request is too large.\\n";
+        }}
+
+        location @header_too_large {{
+            default_type text/plain;
+{refusal_headers}
+            return 400 "The request's header is too large.\\n";
+        }}
+
         location @unavailable {{
             default_type text/plain;
             add_header Retry-After {retry_after} always;
-            add_header X-Frame-Options DENY always;
-            add_header Content-Security-Policy "default-src 'none'; frame-ancestors 'none'" always;
+{refusal_headers}
             return 503 "The portal is unavailable for a moment: try again in a few seconds.\\n";
         }}
     }}
@@ -110,7 +143,7 @@ def nginx_config(directory, port, *, host="127.0.0.1", access_log="/dev/stdout")
     return TEMPLATE.format(user=user, files=files, connections=files // 2,
                            directory=Path(directory).resolve(), port=port, host=host,
                            access_log=access_log, timeout=CLIENT_TIMEOUT, max_body=MAX_BODY,
-                           retry_after=RETRY_AFTER)
+                           retry_after=RETRY_AFTER, refusal_headers=REFUSAL_HEADERS)
 
 
 def write_config(directory, port, **options):

@@ -217,3 +217,26 @@ def test_the_client_address_behind_the_proxy_is_the_one_nginx_saw():
     application({"REMOTE_ADDR": "198.51.100.1", "HTTP_X_REAL_IP": "192.0.2.7"}, None)
     application({"REMOTE_ADDR": ""}, None)
     assert seen == ["192.0.2.7", "198.51.100.1", ""]
+
+
+def test_nginx_own_refusals_carry_the_security_headers(proxied):
+    """A header too large is refused by nginx itself, which Django never sees."""
+    connection = http.client.HTTPConnection("127.0.0.1", proxied.port, timeout=30)
+    connection.request("GET", "/", headers={"X-Large": "a" * 20000})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 400
+    assert "frame-ancestors 'none'" in response.getheader("Content-Security-Policy", "")
+    assert response.getheader("X-Frame-Options") == "DENY"
+    assert "camera=()" in response.getheader("Permissions-Policy", "")
+
+
+def test_a_made_up_port_in_host_is_replaced_by_the_port_served(proxied):
+    """Django's ALLOWED_HOSTS ignores ports; nginx passes on the port it listens on, so a
+    made-up one makes no page-cache entry of its own (the page is the one already stored)."""
+    for port in (1, 2):
+        connection = http.client.HTTPConnection("127.0.0.1", proxied.port, timeout=30)
+        connection.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
+        response = connection.getresponse()
+        response.read()
+        assert (response.status, response.getheader("X-Cache")) == (200, "hit")

@@ -415,6 +415,20 @@ def test_known_parameters_are_one_entry_whatever_their_order(seeded):
     assert (first["X-Cache"], second["X-Cache"], repeated["X-Cache"]) == ("miss", "hit", "hit")
 
 
+def test_made_up_host_ports_store_no_copies(seeded, settings):
+    settings.SITE_URL = "http://testserver:8000"
+    before = page_entries()
+
+    made_up = [Client(HTTP_HOST=f"testserver:{port}").get("/") for port in range(1, 6)]
+    served = [Client(HTTP_HOST=host).get("/") for host in
+              ("testserver", "testserver", "testserver:8000", "testserver:8000")]
+
+    assert {r.status_code for r in made_up + served} == {200}
+    assert all("X-Cache" not in r for r in made_up)
+    assert [r["X-Cache"] for r in served] == ["miss", "hit", "miss", "hit"]
+    assert page_entries() == before + 2
+
+
 def test_api_unknown_parameter_is_still_its_json_400(db):
     response = Client().get("/api/meetings.json?colour=blue")
 
