@@ -59,15 +59,38 @@ print(json.dumps({
 }))
 """
 
-ISSUE_CORRECTION = """
+# A draft correction, and the session of a publisher with a second factor, who issues it
+# through server A's admin.
+PUBLISHER_SESSION = """
 import json
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group, User
 from correspondence.models import Letter
 from correspondence.seed import CO_CHAIRS_SLUG
-from correspondence.services import letter_correct, letter_issue
+from correspondence.services import letter_correct
+from tests.factories import give_second_factor
 
-letter = letter_issue(letter=letter_correct(letter=Letter.objects.get(slug=CO_CHAIRS_SLUG),
-                                            by=None), by=None)
-print(json.dumps({"slug": letter.slug, "sha256": letter.pdf_sha256}))
+publisher = User.objects.create_user("publisher", "publisher@example.org", is_staff=True)
+publisher.groups.add(Group.objects.get(name="Secretariat publishers"))
+give_second_factor(publisher)
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store[SESSION_KEY] = str(publisher.pk)
+store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+store[HASH_SESSION_KEY] = publisher.get_session_auth_hash()
+store.create()
+draft = letter_correct(letter=Letter.objects.get(slug=CO_CHAIRS_SLUG), by=None)
+print(json.dumps({"cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}",
+                  "draft": draft.pk, "slug": draft.slug}))
+"""
+
+ISSUED = """
+import json
+from correspondence.models import Letter
+
+letter = Letter.objects.get(slug=%r)
+print(json.dumps({"status": letter.status, "sha256": letter.pdf_sha256}))
 """
 
 LEDGER = """
@@ -167,7 +190,7 @@ def test_two_app_servers_and_two_workers_share_one_database_and_one_cache(deploy
     change = f"/admin/ign_sessions/meeting/{editor['meeting']}/change/"
     status, headers, body = http(a, change, cookie=editor["cookie"])
     assert status == 200, body[:500]
-    csrf = headers["Set-Cookie"].split("csrftoken=", 1)[1].split(";", 1)[0]
+    csrf = " ".join(headers.get_all("Set-Cookie")).split("csrftoken=", 1)[1].split(";", 1)[0]
     token = body.split(b'name="csrfmiddlewaretoken" value="', 1)[1].split(b'"', 1)[0].decode()
     status, headers, body = http(a, change, cookie=f"{editor['cookie']}; csrftoken={csrf}",
                                  data={**editor["form"], "csrfmiddlewaretoken": token})
@@ -178,8 +201,20 @@ def test_two_app_servers_and_two_workers_share_one_database_and_one_cache(deploy
 
     # A letter issued on A, downloaded from B (and listed there at once) with its SHA-256.
     http(b, "/letters/")
-    issued = json.loads(manage("shell", "--no-imports", "-c", ISSUE_CORRECTION,
+    publisher = json.loads(manage("shell", "--no-imports", "-c", PUBLISHER_SESSION,
+                                  env=env_a).stdout)
+    issue = f"/admin/correspondence/letter/{publisher['draft']}/issue/"
+    status, headers, body = http(a, issue, cookie=publisher["cookie"])
+    assert status == 200, body[:500]
+    csrf = " ".join(headers.get_all("Set-Cookie")).split("csrftoken=", 1)[1].split(";", 1)[0]
+    token = body.split(b'name="csrfmiddlewaretoken" value="', 1)[1].split(b'"', 1)[0].decode()
+    status, headers, body = http(a, issue, cookie=f"{publisher['cookie']}; csrftoken={csrf}",
+                                 data={"csrfmiddlewaretoken": token})
+    assert status == 302, body[:2000]
+    issued = json.loads(manage("shell", "--no-imports", "-c", ISSUED % publisher["slug"],
                                env=env_a).stdout)
+    assert issued["status"] == "issued"
+    issued["slug"] = publisher["slug"]
     assert f"/letters/{issued['slug']}/".encode() in http(b, "/letters/")[2]
     downloads = {}
     for name, server in (("b", b), ("a", a)):
