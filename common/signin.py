@@ -41,10 +41,12 @@ RETRY_AFTER_SECONDS = 30
 
 
 def second_factor_required(user):
-    """Superusers and the groups that may publish cannot do without a second factor."""
+    """Superusers, the groups that may publish and whoever may issue or distribute cannot do
+    without a second factor."""
     return user.is_authenticated and (
         user.is_superuser
         or user.groups.filter(name__in=settings.IGN_SECOND_FACTOR_GROUPS).exists()
+        or any(user.has_perm(name) for name in settings.IGN_SECOND_FACTOR_PERMISSIONS)
     )
 
 

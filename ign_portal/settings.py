@@ -379,6 +379,9 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True  # no sign-up, so no unverified stranger's add
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # make run serves plain http on loopback
 # Members of these groups, and superusers, cannot open the admin without a second factor.
 IGN_SECOND_FACTOR_GROUPS = ["Secretariat publishers"]
+# ... and so does anyone given one of these permissions otherwise (issuing and distributing
+# ask for a second factor whoever holds them: they are sent to add one, not left guessing).
+IGN_SECOND_FACTOR_PERMISSIONS = ["correspondence.issue_letter", "correspondence.distribute_letter"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

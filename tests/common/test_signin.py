@@ -189,6 +189,19 @@ def test_publisher_without_a_second_factor_reaches_no_admin_page(db):
     assert Letter.objects.get(pk=letter.pk).is_draft
 
 
+def test_whoever_may_issue_is_sent_to_add_a_second_factor_group_or_not(db):
+    from django.contrib.auth.models import Permission
+
+    editor = member_of(EDITORS, "editor-who-issues")
+    editor.user_permissions.add(Permission.objects.get(codename="issue_letter"))
+    browser = Client()
+    sign_in(browser, "editor-who-issues")
+
+    page = browser.get("/admin/")
+
+    assert page.status_code == 302 and page["Location"] == reverse("mfa_index")
+
+
 @pytest.fixture
 def without_the_middleware(settings):
     """The admin's actions alone: they must refuse too, whatever a URL the middleware
