@@ -2,8 +2,9 @@
 
 Run from the project root:  .venv/bin/python bench/forged_cookie.py
 It builds a throw-away SQLite database with the 71st session, starts a redis-server of its own
-on a spare port (never the machine's) and gunicorn as `make serve` does (3 sync workers unless
-BENCH_WORKERS says otherwise, DEBUG off, WhiteNoise, collected static files), then runs wrk -c4
+on a spare port (never the machine's) and gunicorn alone (3 sync workers unless BENCH_WORKERS
+says otherwise, DEBUG off, WhiteNoise, collected static files: the page cache, not the server in
+front of it, is what is measured), then runs wrk -c4
 against `/` plain and `/` with `Cookie: sessionid=<made up>`, in alternating rounds
 (BENCH_ROUNDS, BENCH_SECONDS). Only the signed marker set at staff sign-in skips the cache: a
 made-up session cookie must cost nothing (goal: >= 0.8x the plain rate). Figures and ratios are
