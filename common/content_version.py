@@ -50,8 +50,9 @@ NOT_SHOWN_PUBLICLY = {
 CACHE_BACKOFF = 1.0
 # After the database failed to give its token, the next comparison waits this long (seconds).
 DATABASE_BACKOFF = 10.0
-# Seconds the comparison waits for the database (a frozen one) before giving up.
-DATABASE_DEADLINE = 0.5
+# Seconds each wait of the comparison gives a frozen database before giving up. There may be
+# two: the connection's health check (CONN_HEALTH_CHECKS), then a new connection.
+DATABASE_DEADLINE = 0.2
 # The clock of the back-offs and checks (seconds, monotonic); tests replace it.
 clock = time.monotonic
 
