@@ -52,7 +52,7 @@ CACHE_BACKOFF = 1.0
 DATABASE_BACKOFF = 10.0
 # Seconds each wait of the comparison gives a frozen database before giving up. There may be
 # two: the connection's health check (CONN_HEALTH_CHECKS), then a new connection.
-DATABASE_DEADLINE = 0.2
+DATABASE_DEADLINE = 0.5
 # The clock of the back-offs and checks (seconds, monotonic); tests replace it.
 clock = time.monotonic
 

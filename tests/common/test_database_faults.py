@@ -75,7 +75,10 @@ def stack():
             DATABASE_URL=pg.createdb("ign"), CACHE_URL=redis.url,
             EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}", EMAIL_TIMEOUT=10, LOG_LEVEL="WARNING",
             DATABASE_QUERY_DEADLINE=2, DATABASE_CONNECT_TIMEOUT=2,
-            IGN_DELIVERY_STUCK_SECONDS=60)
+            IGN_DELIVERY_STUCK_SECONDS=60,
+            # The cache is not what fails here: give it room on a loaded machine (a read past
+            # 50 ms would have pages served uncached, from the database, for a second).
+            CACHE_TIMEOUT=0.5, CACHE_CONNECT_TIMEOUT=0.5)
         manage("migrate", "--noinput", env=env)
         manage("load_ign71", env=env)
         app = AppServer(env, "--workers", "2", "--timeout", "60")
@@ -140,9 +143,11 @@ def test_database_down_or_frozen_gives_503_and_cached_pages_stay(stack):
         assert status == 503
         assert "Retry-After" in headers
         assert took < 8  # the 2 s deadline, or the health check then a 2 s connect
+        # A cached page may pay the content version's check of the database, given up after
+        # two waits of 0.5 s at most (its health check, then a reconnect), once per 10 s.
         for path in ("/", pdf):
             status, _headers, _body, took = timed_get(app, path)
-            assert (status, took < 1) == (200, True)
+            assert (status, took < 3) == (200, True), (path, took)
     finally:
         pg.thaw()
     for _ in range(4):
