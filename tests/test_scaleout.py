@@ -122,6 +122,17 @@ def http(server, path, *, data=None, cookie=None):
         return error.code, error.headers, error.read()
 
 
+def post_admin_form(server, path, cookie, data):
+    """GET an admin form with a session cookie, then POST it with its CSRF cookie and token;
+    (status, headers, body) of the POST."""
+    status, headers, body = http(server, path, cookie=cookie)
+    assert status == 200, body[:500]
+    csrf = " ".join(headers.get_all("Set-Cookie")).split("csrftoken=", 1)[1].split(";", 1)[0]
+    token = body.split(b'name="csrfmiddlewaretoken" value="', 1)[1].split(b'"', 1)[0].decode()
+    return http(server, path, cookie=f"{cookie}; csrftoken={csrf}",
+                data={**data, "csrfmiddlewaretoken": token})
+
+
 def wait_for(condition, *, timeout, what):
     deadline = time.monotonic() + timeout
     while not condition():
@@ -188,12 +199,7 @@ def test_two_app_servers_and_two_workers_share_one_database_and_one_cache(deploy
     assert editor["calendar"].encode() not in body
 
     change = f"/admin/ign_sessions/meeting/{editor['meeting']}/change/"
-    status, headers, body = http(a, change, cookie=editor["cookie"])
-    assert status == 200, body[:500]
-    csrf = " ".join(headers.get_all("Set-Cookie")).split("csrftoken=", 1)[1].split(";", 1)[0]
-    token = body.split(b'name="csrfmiddlewaretoken" value="', 1)[1].split(b'"', 1)[0].decode()
-    status, headers, body = http(a, change, cookie=f"{editor['cookie']}; csrftoken={csrf}",
-                                 data={**editor["form"], "csrfmiddlewaretoken": token})
+    status, headers, body = post_admin_form(a, change, editor["cookie"], editor["form"])
     assert status == 302, body[:2000]
 
     assert editor["page"].encode() in http(b, page)[2]
@@ -204,12 +210,7 @@ def test_two_app_servers_and_two_workers_share_one_database_and_one_cache(deploy
     publisher = json.loads(manage("shell", "--no-imports", "-c", PUBLISHER_SESSION,
                                   env=env_a).stdout)
     issue = f"/admin/correspondence/letter/{publisher['draft']}/issue/"
-    status, headers, body = http(a, issue, cookie=publisher["cookie"])
-    assert status == 200, body[:500]
-    csrf = " ".join(headers.get_all("Set-Cookie")).split("csrftoken=", 1)[1].split(";", 1)[0]
-    token = body.split(b'name="csrfmiddlewaretoken" value="', 1)[1].split(b'"', 1)[0].decode()
-    status, headers, body = http(a, issue, cookie=f"{publisher['cookie']}; csrftoken={csrf}",
-                                 data={"csrfmiddlewaretoken": token})
+    status, headers, body = post_admin_form(a, issue, publisher["cookie"], {})
     assert status == 302, body[:2000]
     issued = json.loads(manage("shell", "--no-imports", "-c", ISSUED % publisher["slug"],
                                env=env_a).stdout)
