@@ -269,16 +269,14 @@ def _update_marker(request, response):
 
 
 def request_language(request):
-    """The language ``LocaleMiddleware`` will activate for this request (same rules)."""
+    """The language ``common.languages.PathLocaleMiddleware`` will activate (the URL's)."""
     from django.conf.urls.i18n import is_language_prefix_patterns_used
 
+    from .languages import language_of
+
     urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
-    i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
-    language = translation.get_language_from_request(request, check_path=i18n_patterns_used)
-    if (i18n_patterns_used and not prefixed_default_language
-            and not translation.get_language_from_path(request.path_info)):
-        language = settings.LANGUAGE_CODE
-    return language, urlconf, i18n_patterns_used
+    i18n_patterns_used, _prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+    return language_of(request.path_info), urlconf, i18n_patterns_used
 
 
 @functools.lru_cache(maxsize=2048)

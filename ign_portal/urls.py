@@ -1,6 +1,8 @@
-"""The portal's URLs. English URLs carry no language prefix."""
+"""The portal's URLs. English URLs carry no language prefix; the five other official
+languages are served under /ar/, /zh-hans/, /fr/, /ru/ and /es/ (an unknown prefix is a 404)."""
 
 from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,13 @@ admin.site.index_title = _("Secretariat")
 # to allauth's.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# Served once, in no language: probes, robots.txt and the sitemap (which lists every
+# language's address of each page).
 urlpatterns = [
+    path("", include("portal.urls_neutral")),
+]
+
+urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("clusters/", include("clusters.urls")),
@@ -27,7 +35,8 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("api/meetings.json", meetings_json, name="api-meetings"),
     path("api/letters.json", letters_json, name="api-letters"),
-]
+    prefix_default_language=False,
+)
 
 # A database that is down or frozen is answered 503 with Retry-After (common.unavailable).
 handler500 = "common.unavailable.server_error"

@@ -1,17 +1,8 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from common.cache import PAGE, public_cache
-
-from . import health, views
-from .sitemaps import SITEMAPS
+from . import views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("sitemap.xml", public_cache(query={"p": PAGE})(sitemap), {"sitemaps": SITEMAPS},
-         name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
 ]

@@ -159,37 +159,48 @@ def test_staff_see_a_draft_and_anonymous_visitors_still_get_404(admin_client, le
 
 # --- Language and Vary ---------------------------------------------------------------------
 
-@pytest.fixture
-def en_fr(settings):
-    settings.LANGUAGES = [("en", "English"), ("fr", "French")]
-    assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
-
-
 @pytest.mark.parametrize("url", ["/clusters/", "/meetings/", "/"])
-def test_page_requested_in_french_is_never_served_to_a_request_in_english(seeded, en_fr, url):
+def test_requests_alternating_a_french_page_and_its_english_page_never_get_each_other(
+        seeded, url):
     anonymous = Client()
+    french_url = f"/fr{url}"
 
-    french = anonymous.get(url, HTTP_ACCEPT_LANGUAGE="fr")
-    english = anonymous.get(url, HTTP_ACCEPT_LANGUAGE="en")
-    french_again = anonymous.get(url, HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
-    english_again = anonymous.get(url, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
+    french, english, french_again, english_again = (
+        anonymous.get(address) for address in (french_url, url, french_url, url))
 
     assert (html_lang(french), french["X-Cache"]) == ("fr", "miss")
     assert (html_lang(english), english["X-Cache"]) == ("en", "miss")
     assert (html_lang(french_again), french_again["X-Cache"]) == ("fr", "hit")
     assert (html_lang(english_again), english_again["X-Cache"]) == ("en", "hit")
-    assert "Accept-Language" in english_again["Vary"]
+    assert french_again.content == french.content and english_again.content == english.content
     assert english_again["Content-Language"] == "en"
+    assert french_again["Content-Language"] == "fr"
 
 
-def test_language_cookie_chooses_the_cached_language_too(seeded, en_fr, settings):
-    anonymous = Client()
-    anonymous.get("/clusters/", HTTP_ACCEPT_LANGUAGE="fr")
-    anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+@pytest.mark.parametrize("headers", [
+    {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"}, {"HTTP_ACCEPT_LANGUAGE": "ar"},
+    {"HTTP_COOKIE": "django_language=ru"},
+])
+def test_browser_preferences_never_change_what_an_unprefixed_url_shows(seeded, headers):
+    plain = Client().get("/clusters/")
+    asked = Client().get("/clusters/", **headers)
 
-    response = anonymous.get("/clusters/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert (html_lang(asked), asked["X-Cache"]) == ("en", "hit")
+    assert asked.content == plain.content
+    assert "Accept-Language" not in asked.get("Vary", "")
 
-    assert (html_lang(response), response["X-Cache"]) == ("en", "miss")
+
+@pytest.mark.parametrize("url", ["/de/meetings/", "/en/meetings/", "/zh/meetings/",
+                                 "/fr-fr/meetings/"])
+def test_an_unknown_or_default_language_prefix_is_a_404(seeded, url):
+    response = Client().get(url)
+
+    assert response.status_code == 404
+
+
+@pytest.fixture
+def en_fr(settings):
+    assert "common.languages.PathLocaleMiddleware" in settings.MIDDLEWARE
 
 
 @pytest.mark.urls("tests.common.urls")
