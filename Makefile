@@ -31,7 +31,14 @@ THREADS ?= 4
 # outlives a database restart and sweeps stale task rows (docs/operations.md).
 WORKER = $(PY) manage.py task_worker --queue-name default,distribution
 
-.PHONY: help venv setup-data env run serve test admin manage lint clean
+# The interface's message catalogs, one per official language other than English, compiled
+# with Babel (no GNU gettext needed to run the portal); `make messages` (GNU gettext) gathers
+# new strings into them.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+CATALOG_LOCALES := ar zh_Hans fr ru es
+
+.PHONY: help venv setup-data env run serve test admin manage lint messages catalogs clean
 
 help:
 	@echo "make run    - set up and serve the portal with the 71st session, with a task worker;"
@@ -45,6 +52,7 @@ help:
 	@echo "make admin  - create a superuser (make manage ARGS=createsuperuser); at its first"
 	@echo "              sign-in it is taken to add its second factor"
 	@echo "make lint   - ruff and the import contracts (import-linter)"
+	@echo "make messages - gather the strings marked for translation into locale/ (needs GNU gettext)"
 
 $(STAMP): pyproject.toml
 	@py=""; for c in python3.13 python3.12 python3; do \
@@ -58,7 +66,17 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-setup-data: $(STAMP)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	@$(VENV)/bin/pybabel -q compile --domain django --locale $* --input-file $< --output-file $@
+
+catalogs: $(MO_FILES)
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages $(addprefix --locale ,$(CATALOG_LOCALES)) --no-obsolete \
+	  --add-location file --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' \
+	  --ignore 'bench/*' --ignore 'build/*'
+
+setup-data: $(STAMP) $(MO_FILES)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py create_groups
 	$(PY) manage.py load_ign71
@@ -76,7 +94,7 @@ run: $(STAMP)
 # Production-like, on its own database: nginx in front of gunicorn's threaded workers (over a
 # Unix socket in a private runtime directory, removed at exit) and a task worker, all reading
 # .env.serve, never .env. Whichever of nginx and gunicorn stops first stops the others.
-serve: $(STAMP)
+serve: $(STAMP) $(MO_FILES)
 	@port=$$($(LOCALENV) .env.serve serve --port "$(PORT)") || exit 1; \
 	export IGN_ENV_FILE=.env.serve; \
 	if [ ! -x "$(NGINX)" ]; then \
@@ -112,7 +130,7 @@ admin: $(STAMP)
 $(STATIC_MANIFEST): $(STAMP) ign_portal/settings.py $(shell find static -type f 2>/dev/null)
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 
-test: $(STAMP) $(STATIC_MANIFEST)
+test: $(STAMP) $(STATIC_MANIFEST) $(MO_FILES)
 	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) $(ARGS)
 
 lint: $(STAMP)
@@ -120,4 +138,4 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache $(MO_FILES)
