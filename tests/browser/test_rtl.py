@@ -1,12 +1,15 @@
 """Arabic pages mirror in a real browser: right-to-left direction, the navigation starting at
 the right edge, symbols and times isolated left to right, nothing wider than a phone."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from sessions.models import Meeting
-from tests.browser.test_pages import DESKTOP, PHONE, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 WIDTHS = [pytest.param(DESKTOP, id="1280"), pytest.param(PHONE, id="390")]
 LETTER = "/letters/2017-01-12-pga-resumption-of-the-ign/"
 
@@ -33,6 +36,13 @@ ISOLATED_RUNS = """() => [...document.querySelectorAll('main bdi[dir="ltr"]')]
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
+def open_page(context, url, viewport):
+    page = context.new_page()
+    page.set_viewport_size(viewport)
+    response = page.goto(url)
+    return page, response
+
+
 def arabic_pages():
     meeting = Meeting.objects.get(session__number=71, number=1)
     return {"home": "/ar/", "meetings": "/ar/meetings/", "meeting": f"/ar/meetings/{meeting.pk}/",
@@ -55,6 +65,10 @@ def test_arabic_pages_are_right_to_left_and_mirrored(context, portal, viewport):
             "last item left of the first": edges["last"][1] <= edges["first"][0],
             "sideways scroll": page.evaluate(OVERFLOW) > 0,
         }
+        if folder := os.environ.get("IGN_SCREENSHOTS"):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=Path(folder) / f"ar-{name}-{viewport['width']}.png",
+                            full_page=True)
         page.close()
 
     expected = {"status": 200, "direction": "rtl", "first item at the right": True,
