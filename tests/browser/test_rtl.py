@@ -111,3 +111,15 @@ def test_times_and_symbols_read_left_to_right_in_arabic(context, portal, viewpor
     assert "10:00\u201313:00" in [run["text"] for run in runs]
     assert [run for run in runs
             if run["direction"] != "ltr" or not run["readsLeftToRight"]] == []
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_english_letter_reads_left_to_right_on_the_arabic_page(context, portal, viewport):
+    page, _ = open_page(context, portal.url + "/ar" + LETTER, viewport)
+
+    sheets = page.eval_on_selector_all(
+        "article.sheet", "all => all.map(e => [e.lang, getComputedStyle(e).direction])")
+    page_direction = page.eval_on_selector("main", "e => getComputedStyle(e).direction")
+
+    assert page_direction == "rtl"
+    assert sheets and all(direction == "ltr" for _lang, direction in sheets), sheets
