@@ -63,7 +63,7 @@ def group_by_month(meetings):
     """[(is_past, [(month label, [meetings])])] for the page's headings."""
     def month(meeting):
         local = timezone.localtime(meeting.starts_at, NEW_YORK)
-        return formats.date_format(local, "F Y")
+        return formats.date_format(local, "YEAR_MONTH_FORMAT")
 
     return [
         (is_past, [(label, list(items)) for label, items in itertools.groupby(rows, month)])
