@@ -54,7 +54,7 @@ def path_in(path, language):
     patterns would be followed); else, a 404's path, by changing the prefix alone.
     """
     translated = translate_url(path, language)
-    if translated != path or language_of(path) == language:
+    if translated != path:
         return translated
     current = translation.get_language_from_path(path)
     if current:

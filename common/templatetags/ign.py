@@ -5,7 +5,6 @@ from django import template
 from django.conf import settings
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 
 from common import languages, timezones
 
@@ -48,9 +47,10 @@ def translated(obj, field):
         english = str(obj)
     if not english or language == default:
         return conditional_escape(english)
-    direction = ' dir="ltr"' if translation.get_language_bidi() else ""
-    return format_html('<span lang="{}"{}>{}</span>', languages.bcp47(default),
-                       mark_safe(direction), english)
+    if translation.get_language_bidi():
+        return format_html('<span lang="{}" dir="ltr">{}</span>', languages.bcp47(default),
+                           english)
+    return format_html('<span lang="{}">{}</span>', languages.bcp47(default), english)
 
 
 @register.filter
@@ -64,7 +64,8 @@ _HOURS = "\x00"
 
 
 def _isolating_hours(text, value, end):
-    return mark_safe(conditional_escape(text).replace(_HOURS, ltr(timezones.ny_clock(value, end))))
+    before, _hours, after = text.partition(_HOURS)
+    return format_html("{}{}{}", before, ltr(timezones.ny_clock(value, end)), after)
 
 
 @register.filter
