@@ -8,9 +8,12 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
-from django.test import override_settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.test import Client, override_settings
 from django.utils import translation
 
+import common.cache
 from common.languages import bcp47, language_of, path_in
 from common.templatetags.ign import ltr
 from sessions.models import Meeting
@@ -296,7 +299,7 @@ def test_no_english_is_left_on_a_page_in_another_language(client, letters_71, la
         if found:
             left[name] = found
 
-    assert left == {}
+    assert left == {}, left
 
 
 def test_the_english_page_walk_sees_the_strings_it_should(client, letters_71):
@@ -318,9 +321,6 @@ def test_the_english_page_walk_sees_the_strings_it_should(client, letters_71):
 
 @pytest.fixture
 def fresh_cache(monkeypatch):
-    import common.cache
-    from django.core.cache import cache
-
     cache.clear()
     common.cache.local_copies.clear()
     monkeypatch.setattr(common.cache, "clock", lambda: 28_333_333 * 60 + 30.0)
@@ -328,8 +328,6 @@ def fresh_cache(monkeypatch):
 
 def test_pages_in_each_language_are_stored_and_alternate_requests_get_their_own(
         seeded, fresh_cache):
-    from django.test import Client
-
     anonymous = Client()
     served = [anonymous.get(path) for path in ["/fr/meetings/", "/meetings/"] * 3]
 
@@ -338,11 +336,25 @@ def test_pages_in_each_language_are_stored_and_alternate_requests_get_their_own(
 
 
 def test_a_stored_page_carries_the_query_as_the_cache_keys_it(seeded, fresh_cache):
-    from django.test import Client
-
     first = Client().get("/ar/meetings/?status=cancelled&cluster=question-of-the-veto")
     second = Client().get("/ar/meetings/?cluster=question-of-the-veto&status=cancelled")
 
     assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
     assert Page(second.content.decode()).switcher[0]["href"] == (
         "/meetings/?cluster=question-of-the-veto&status=cancelled")
+
+
+@pytest.mark.parametrize("template", ["500.html", "503.html"])
+def test_server_error_pages_render_in_the_active_language_without_a_request(db, template):
+    with translation.override("ar"):
+        page = Page(render_to_string(template))
+
+    assert {k: page.html_attrs[k] for k in ("lang", "dir")} == {"lang": "ar", "dir": "rtl"}
+    assert ("ar", settings.SITE_URL + "/ar/") in page.alternates
+
+
+def test_sign_in_page_is_in_the_language_of_its_address(client, db):
+    page = get(client, "/ru/accounts/login/")
+
+    assert page.html_attrs["lang"] == "ru"
+    assert [a["href"] for a in page.switcher][0] == "/accounts/login/"
