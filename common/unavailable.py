@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.utils.translation import gettext
 from django.views import defaults
 
 from .logs import log_once
@@ -43,7 +44,7 @@ def unavailable_response():
         page = loader.render_to_string("503.html")
     except Exception:  # the page itself must never be a new failure
         logger.exception("The 503 page could not be rendered.")
-        page = "Service unavailable: please try again in a minute."
+        page = gettext("Service unavailable: please try again in a minute.")
     response = HttpResponse(page, status=503)
     response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
     response["Cache-Control"] = "no-store"

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 # Line and paragraph separators are not control characters (Unicode category Zl, Zp), yet
 # Python's splitlines() and many mail and feed readers break lines at them.
@@ -38,8 +39,10 @@ def forbidden_characters(value, *, allowed=frozenset()):
 
 def describe(characters):
     """ "line feed (U+000A), U+001B": the characters, named where a reader knows the name."""
-    return ", ".join(
-        f"{NAMES[ch]} (U+{ord(ch):04X})" if ch in NAMES else f"U+{ord(ch):04X}"
+    return pgettext("list separator", ", ").join(
+        # Translators: a character's name and its code point (“line feed (U+000A)”).
+        _("%(name)s (%(code)s)") % {"name": NAMES[ch], "code": f"U+{ord(ch):04X}"}
+        if ch in NAMES else f"U+{ord(ch):04X}"
         for ch in characters
     )
 
@@ -86,5 +89,8 @@ def text_problems(instance):
         try:
             field.run_validators(value)
         except ValidationError as exc:
-            problems += [f"{capfirst(field.verbose_name)}: {message}" for message in exc.messages]
+            # Translators: a field's name (“Subject”), then what is wrong with its value.
+            problems += [_("%(field)s: %(message)s") % {
+                "field": capfirst(field.verbose_name), "message": message}
+                for message in exc.messages]
     return problems

@@ -234,6 +234,8 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times as UN documents write them in each language (24-hour clock, "6 February 2017").
+FORMAT_MODULE_PATH = "common.formats"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True

@@ -1,11 +1,21 @@
-"""The sitemap: the public pages, meetings, sessions, clusters and letters."""
+"""The sitemap: the public pages, meetings, sessions, clusters and letters, each in the six
+languages, every entry listing its other languages (``xhtml:link`` alternates, with English
+as ``x-default``)."""
 
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
 from clusters.models import Cluster
 from correspondence.models import Letter
 from sessions.models import Meeting, Session
+
+
+class Sitemap(DjangoSitemap):
+    """One entry per page and language (settings.LANGUAGES), with the alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
 
 class PagesSitemap(Sitemap):

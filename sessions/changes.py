@@ -3,8 +3,9 @@
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from common.timezones import ny_date, ny_time
+from common.timezones import ny_when
 
 FIELD_LABELS = {
     "starts_at": _("Start"),
@@ -17,13 +18,14 @@ FIELD_LABELS = {
 
 def _readable(field, value):
     if not value:
+        # Translators: the value of a room or a time that was not set (“Overflow room: none”).
         return _("none")
     if field in ("starts_at", "ends_at"):
         try:
             moment = dt.datetime.fromisoformat(value)
         except ValueError:
             return value
-        return f"{ny_date(moment)}, {ny_time(moment)}"
+        return ny_when(moment)
     return value
 
 
@@ -42,8 +44,8 @@ def announced(change):
     if change.kind != change.Kind.SCHEDULED:
         return []
     facts = [
-        (FIELD_LABELS["starts_at"], f"{ny_date(change.starts_at)}, {ny_time(change.starts_at)}"),
-        (FIELD_LABELS["ends_at"], f"{ny_date(change.ends_at)}, {ny_time(change.ends_at)}"),
+        (FIELD_LABELS["starts_at"], ny_when(change.starts_at)),
+        (FIELD_LABELS["ends_at"], ny_when(change.ends_at)),
         (FIELD_LABELS["room_id"], change.room),
     ]
     if change.overflow_room:
@@ -54,7 +56,11 @@ def announced(change):
 def headline(change):
     """"IGN meeting 2, 7 February 2017: status changed", dated as the meeting was then."""
     if change.kind == change.Kind.SCHEDULED:
+        # Translators: “IGN meeting 2, 7 February 2017: scheduled”.
         return _("%(meeting)s: scheduled") % {"meeting": change.meeting_label}
-    fields = ", ".join(str(label).lower() for label, _old, _new in describe(change))
+    # Translators: separates the names of the things that changed (“start, end, room”).
+    fields = pgettext("list separator", ", ").join(
+        str(label).lower() for label, _old, _new in describe(change))
+    # Translators: “IGN meeting 2, 7 February 2017: start, room changed”.
     return _("%(meeting)s: %(fields)s changed") % {"meeting": change.meeting_label,
                                                    "fields": fields}

@@ -14,10 +14,16 @@ from common.timezones import NEW_YORK
 from .models import Meeting
 
 
+class ClusterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, cluster):
+        # Translators: a cluster's number and its title, in the list of clusters to filter by.
+        return _("%(number)s. %(title)s") % {"number": cluster.number, "title": cluster.title}
+
+
 class MeetingFilterForm(forms.Form):
     """The filters of /meetings/, read from the query string; unknown values are errors."""
 
-    cluster = forms.ModelChoiceField(
+    cluster = ClusterChoiceField(
         label=_("Cluster"), queryset=Cluster.objects.all(), to_field_name="slug",
         required=False, empty_label=_("All clusters"),
         error_messages={"invalid_choice": _("There is no such cluster; choose one of the list.")},
@@ -63,7 +69,7 @@ def group_by_month(meetings):
     """[(is_past, [(month label, [meetings])])] for the page's headings."""
     def month(meeting):
         local = timezone.localtime(meeting.starts_at, NEW_YORK)
-        return formats.date_format(local, "F Y")
+        return formats.date_format(local, "YEAR_MONTH_FORMAT")
 
     return [
         (is_past, [(label, list(items)) for label, items in itertools.groupby(rows, month)])

@@ -188,6 +188,18 @@ def _no_page_copies_from_earlier_tests():
 
 
 @pytest.fixture(autouse=True)
+def _no_language_from_earlier_tests():
+    """A request activates its URL's language in the thread and leaves it active, as
+    Django's LocaleMiddleware does: a test's `reverse()` after a request to /ar/ would give
+    an Arabic address. Each test starts in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _failures_logged_afresh():
     """``log_once`` writes a failure once per interval: each test sees its own first line."""
     from common.logs import forget

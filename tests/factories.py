@@ -261,5 +261,7 @@ def post_meeting(admin_client, meeting, **overrides):
 
 
 def text_of(response):
-    """The page's text as a reader sees it: tags dropped, whitespace collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    """The page's text as a reader sees it: tags dropped, whitespace collapsed. The tags that
+    only mark a run's language or direction (``bdi``, ``span``) join their text to the next."""
+    html = re.sub(r"</?(?:bdi|span)\b[^>]*>", "", response.content.decode())
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

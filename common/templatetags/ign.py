@@ -1,10 +1,91 @@
-"""Template filters that always show New York time with its zone."""
+"""Template filters that always show New York time with its zone, isolate left-to-right runs
+inside right-to-left pages, and link a page to its other languages."""
 
 from django import template
+from django.conf import settings
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
 
-from common import timezones
+from common import languages, timezones
 
 register = template.Library()
-register.filter("ny_date", timezones.ny_date)
-register.filter("ny_time", timezones.ny_time)
 register.filter("ny_iso", timezones.ny_iso)
+register.filter("bcp47", languages.bcp47)
+
+
+@register.filter(is_safe=True)
+def ltr(value, language=None):
+    """`value` (escaped) in ``<bdi dir="ltr">``: a time ("10:00–13:00"), a document symbol
+    ("A/71/L.69"), a number, an e-mail address or a Latin name reads left to right inside an
+    Arabic sentence, and does not reorder the text around it. ``|ltr:"en"`` adds
+    ``lang="en"``: a name as printed in English ("H.E. Mr. Peter Thomson"). Empty stays empty."""
+    if value is None or value == "":
+        return ""
+    if language:
+        return format_html('<bdi dir="ltr" lang="{}">{}</bdi>', languages.bcp47(language), value)
+    return format_html('<bdi dir="ltr">{}</bdi>', value)
+
+
+@register.filter
+def translated(obj, field):
+    """`obj`'s `field` in the page's language, else the English value in ``<span lang="en">``
+    (``dir="ltr"`` too on a right-to-left page); escaped.
+
+    The modeltranslation fields are ``<field>_<language>`` (``title_zh_hans``); a model
+    without them yet shows the English value, marked as English on other pages (and its
+    ``str()`` if it has no such field at all)."""
+    if obj is None:
+        return ""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    default = settings.LANGUAGE_CODE
+    if language != default:
+        value = getattr(obj, f"{field}_{language.replace('-', '_')}", None)
+        if value:
+            return conditional_escape(value)
+    english = getattr(obj, f"{field}_{default}", None) or getattr(obj, field, None)
+    if english is None:
+        english = str(obj)
+    if not english or language == default:
+        return conditional_escape(english)
+    if translation.get_language_bidi():
+        return format_html('<span lang="{}" dir="ltr">{}</span>', languages.bcp47(default),
+                           english)
+    return format_html('<span lang="{}">{}</span>', languages.bcp47(default), english)
+
+
+@register.filter
+def ny_date(value):
+    """“Monday, 6 February 2017” in the page's language (common/formats)."""
+    return timezones.ny_date(value)
+
+
+# Stands for the hours while the sentence around them is escaped.
+_HOURS = "\x00"
+
+
+def _isolating_hours(text, value, end):
+    before, _hours, after = text.partition(_HOURS)
+    return format_html("{}{}{}", before, ltr(timezones.ny_clock(value, end)), after)
+
+
+@register.filter
+def ny_time(value, end=None):
+    """“10:00 New York time (EST)”, or with an end (``start|ny_time:end``) “10:00–13:00 New
+    York time (EST)”, the hours isolated left to right."""
+    if not value:
+        return ""
+    return _isolating_hours(timezones.ny_time(value, end, clock=_HOURS), value, end)
+
+
+@register.filter
+def ny_when(value, end=None):
+    """“Monday, 6 February 2017, 10:00 New York time (EST)”, the hours isolated."""
+    if not value:
+        return ""
+    return _isolating_hours(timezones.ny_when(value, end, clock=_HOURS), value, end)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """This page in each of the six languages (``common.languages.language_links``)."""
+    return languages.language_links(context.get("request"))

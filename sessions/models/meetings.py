@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,8 +21,8 @@ from .sessions import Room, Session
 def meeting_label(number, starts_at):
     """"IGN meeting 2, 7 February 2017": a meeting by its number and its day in New York."""
     local = timezone.localtime(starts_at, NEW_YORK)
-    return _("IGN meeting %(number)s, %(date)s") % {"number": number,
-                                                    "date": f"{local:%-d %B %Y}"}
+    return _("IGN meeting %(number)s, %(date)s") % {
+        "number": number, "date": formats.date_format(local, "DATE_FORMAT")}
 
 
 class MeetingQuerySet(models.QuerySet):

@@ -108,7 +108,7 @@ def test_meeting_cancelled_in_admin_is_marked_at_once(admin_client, seeded):
 
     start, sequence, status = calendar_start(anonymous.get("/meetings/calendar.ics"), meeting)
     assert (sequence, str(status)) == (1, "CANCELLED")
-    assert "Cancelled : Chamber closed" in text_of(anonymous.get("/meetings/"))
+    assert "Cancelled: Chamber closed" in text_of(anonymous.get("/meetings/"))
 
 
 def test_signed_in_staff_are_never_served_from_nor_stored_in_the_cache(admin_client, seeded):

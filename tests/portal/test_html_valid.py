@@ -29,6 +29,8 @@ def test_main_pages_are_valid_html(client, letters_71, tmp_path):
         "letters-400": "/letters/?year=abc", "not-found": "/meetings/999999/",
         "letter": "/letters/2017-01-12-pga-resumption-of-the-ign/",
         "verify": "/letters/verify/",
+        "meeting-ar": f"/ar/meetings/{moved.pk}/", "home-zh-hans": "/zh-hans/",
+        "session-ru": "/ru/sessions/71/",
     }
     for name, url in pages.items():
         (tmp_path / f"{name}.html").write_bytes(client.get(url).content)

@@ -40,7 +40,7 @@ def test_meetings_list_keeps_cancelled_meeting_with_its_reason(client, seeded):
     text = text_of(client.get("/meetings/"))
 
     assert "Tuesday, 7 February 2017, 10:00 New York time (EST)" in text
-    assert "Cancelled : The Chamber is unavailable" in text
+    assert "Cancelled: The Chamber is unavailable" in text
 
 
 def test_meetings_list_filters_by_cluster_and_status(client, seeded):
