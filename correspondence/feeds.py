@@ -8,8 +8,8 @@ language (`xml:lang`), which is the feed's or, for a letter not issued in it, th
 from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from icalendar import Calendar
 
 from sessions.models import Meeting, Room
@@ -10,6 +12,16 @@ from sessions.services import meeting_cancel, meeting_postpone, meeting_reschedu
 from tests.factories import get_cluster, portal_meeting
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """Requests under /fr/ leave French active in this thread (the locale middleware
+    activates a language and leaves it): the tests after these start in English again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 UTC = dt.UTC
 
 
@@ -179,10 +191,10 @@ def test_a_french_calendar_says_english_where_a_translation_is_missing(client, d
 def test_the_french_calendar_is_in_french_and_the_english_one_unchanged(client, seeded):
     # Written for the translated content (django-modeltranslation's title_fr, name_fr).
     meeting = Meeting.objects.get(session__number=71, number=1)
+    meeting_postpone(meeting=meeting, reason="Hall unavailable")
     Meeting.objects.filter(pk=meeting.pk).update(
         title_fr="Séance plénière informelle sur les négociations intergouvernementales",
-        status_reason="Hall unavailable", status_reason_fr="Salle indisponible",
-        status=Meeting.Status.POSTPONED)
+        status_reason_fr="Salle indisponible")
     Room.objects.filter(pk=meeting.room_id).update(name_fr="Salle du Conseil de tutelle")
     veto = get_cluster(2)
     type(veto).objects.filter(pk=veto.pk).update(title_fr="La question du veto")
