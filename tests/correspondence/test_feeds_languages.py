@@ -61,7 +61,8 @@ def test_the_french_feed_holds_the_french_version_and_the_english_one_the_origin
                                   subject="Letter on the resumption of the negotiations")
     make_issued_letter(language="fr", version_of=original, slug=original.slug,
                        pdf=b"%PDF-1.7\n%%EOF\n",
-                       subject="Lettre sur la reprise des négociations")
+                       subject="Lettre sur la reprise des négociations",
+                       body="J’ai l’honneur de vous informer de la reprise des négociations.")
 
     english = [(e.title, e.title_detail.language)
                for e in parsed(client, "/letters/feed/")[1].entries]
