@@ -21,12 +21,6 @@ from common.cache import public_cache
 
 from .models import Letter
 
-try:
-    from .dates import letter_date
-except ImportError:  # the dates of each language arrive with the PDFs in every script
-    def letter_date(date, language):
-        return f"{date:%-d %B %Y}"
-
 
 def versions_in(letters, language):
     """`letters` (public rows, one per language version), each letter once: its version in

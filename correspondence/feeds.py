@@ -16,8 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from common.cache import public_cache
 from common.feeds import PlainTextAtomFeed
 
-from .api import letter_date, versions_in
+from .api import versions_in
 from .models import Letter
+
+try:
+    from .dates import letter_date
+except ImportError:  # until the dates of each language (correspondence.dates) are merged
+    def letter_date(date, language):
+        return f"{date:%-d %B %Y}"
 
 
 class LettersAtomFeed(PlainTextAtomFeed):
