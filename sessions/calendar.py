@@ -68,12 +68,12 @@ def meeting_event(meeting):
     """One VEVENT: times in New York with their TZID, the revision as SEQUENCE."""
     language = get_language()
     url = settings.SITE_URL + meeting.get_absolute_url()
-    # Translators: a calendar entry's summary: "IGN meeting 2: informal plenary".
+    # Translators: a calendar entry's summary: "IGN meeting 2: Informal meeting of the plenary".
     summary = _("IGN meeting %(number)s: %(kind)s") % {
         "number": meeting.number, "kind": meeting.get_kind_display()}
     if meeting.is_called_off:
         # Translators: a calendar entry's summary for a meeting called off, the status in
-        # capitals: "POSTPONED: IGN meeting 2: informal plenary".
+        # capitals: "POSTPONED: IGN meeting 2: Informal meeting of the plenary".
         summary = _("%(status)s: %(summary)s") % {
             "status": meeting.get_status_display().upper(), "summary": summary}
     description, languages = [meeting.title], [field_language(meeting, "title")]
