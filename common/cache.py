@@ -124,7 +124,7 @@ class Options:
     """What the middleware needs to know of a public view before calling it."""
 
     def __init__(self, *, query=None, uncached_query=(), clock=False, vary=(),
-                 unknown_query="redirect", immutable=False):
+                 unknown_query="redirect", immutable=False, language_query=None):
         if unknown_query not in ("redirect", "uncached"):
             raise ValueError("unknown_query is 'redirect' or 'uncached'")
         self.query = {name: re.compile(f"(?:{pattern})?") for name, pattern in
@@ -136,6 +136,7 @@ class Options:
         self.allowed_vary = LANGUAGE_VARY | {header.lower() for header in vary}
         self.redirect_unknown = unknown_query == "redirect"
         self.immutable = immutable
+        self.language_query = language_query
 
 
 def public_cache(view=None, **options):
@@ -149,6 +150,8 @@ def public_cache(view=None, **options):
       the URL without them; ``"uncached"`` passes them to the view, never stored;
     - ``clock``: the page depends on the time of day (upcoming/past): the minute is keyed;
     - ``vary``: request headers other than the language's that the response depends on.
+    - ``language_query``: a parameter that, naming one of the LANGUAGES, chooses the language
+      the page is rendered in instead of the URL's (the API's ``lang``; also in ``query``);
     - ``immutable``: a successful response never changes once given (an issued letter's PDF:
       the database refuses any change to it), so a stored one is served whatever the content
       version, without reading it.
@@ -438,6 +441,9 @@ class PublicPageCacheMiddleware:
             return self.uncached(request)  # the stack answers 400
         if not _served_port(request, host):
             return self.uncached(request)
+        if options.language_query and request.GET.get(options.language_query) in dict(
+                settings.LANGUAGES):
+            language = request.GET[options.language_query]
         key = _key(request, options, host, query, language)
         copy = local_copies.get(key)
         if copy is not None and options.immutable:

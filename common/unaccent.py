@@ -3,7 +3,8 @@
 `UNACCENT(text)` is PostgreSQL's `unaccent` extension (created by the ign_sessions migration
 0005); on SQLite the portal registers a function of that name on every connection
 (`register_sqlite_unaccent`), which also folds case, since SQLite's UPPER and LIKE fold ASCII
-letters only. Then "Lajcak", "lajčák" and "LAJČÁK" all find "Lajčák":
+letters only. Then "Lajcak", "lajčák" and "LAJČÁK" all find "Lajčák", "negociations" finds
+"Négociations", "елка" finds "Ёлка":
 
 - `Unaccent(expression)`: the expression without accents (for full-text search vectors);
 - the `unaccent_icontains` lookup on every CharField and TextField: both sides unaccented,
@@ -31,12 +32,26 @@ LIKE_LOOKALIKES = str.maketrans({
 })
 
 
+# Letters that NFKD decomposes but PostgreSQL's unaccent keeps: the Cyrillic short i is a
+# letter of its own, not an accented и, and the Russian stemmer needs it (-ой, -ий endings).
+KEPT = str.maketrans({"й": "\U000f0000", "Й": "\U000f0001"})
+RESTORED = str.maketrans({"\U000f0000": "й", "\U000f0001": "Й"})
+
+
 def fold(text):
-    """`text` without accents (NFKD, combining marks dropped), case-folded; None stays None."""
+    """`text` without accents (NFKD, combining marks dropped), case-folded; None stays None.
+
+    As PostgreSQL's unaccent: "é" is "e", "ё" is "е", "й" stays "й". Beyond it, the
+    Arabic short vowels (harakat) are dropped and "أ", "إ", "آ" read as "ا" (NFKD decomposes
+    them), as PostgreSQL's Arabic stemmer does in full-text search.
+    """
     if text is None:
         return None
-    decomposed = unicodedata.normalize("NFKD", str(text).translate(LETTERS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    # The stand-ins for й are in a private-use plane that no text of ours contains.
+    text = str(text).translate(LETTERS).translate(KEPT)
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return kept.translate(RESTORED).casefold()
 
 
 class Unaccent(models.Func):

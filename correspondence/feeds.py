@@ -1,8 +1,14 @@
-"""The Atom feed of issued letters."""
+"""The Atom feed of issued letters, in the language of its URL (`/fr/letters/feed/`).
+
+Each letter appears once, in its version in the feed's language where it has one, else in
+its original language (see `correspondence.api.versions_in`); each entry says its own
+language (`xml:lang`), which is the feed's or, for a letter not issued in it, the version's.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -10,11 +16,22 @@ from django.utils.translation import gettext_lazy as _
 from common.cache import public_cache
 from common.feeds import PlainTextAtomFeed
 
+from .api import versions_in
 from .models import Letter
+
+try:
+    from .dates import letter_date
+except ImportError:  # until the dates of each language (correspondence.dates) are merged
+    def letter_date(date, language):
+        return f"{date:%-d %B %Y}"
 
 
 class LettersAtomFeed(PlainTextAtomFeed):
-    """Atom, with a `related` link from an entry to each correction its packet is behind."""
+    """Atom, with a `related` link from an entry to each correction its packet is behind, and
+    each entry's language."""
+
+    def item_attributes(self, item):
+        return {"xml:lang": item["language"]} if item.get("language") else {}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -27,6 +44,8 @@ def notice_text(notice, url):
     values = {"subject": notice.letter.subject, "url": url,
               "within": notice.within.subject if notice.within else "",
               "number": notice.correction.correction_number if notice.correction else ""}
+    # Translators: sentences of a feed entry saying that a letter this one encloses has been
+    # corrected; "Corr.%(number)s" is the document suffix of the correction (Corr.1).
     if notice.within and notice.correction:
         text = gettext("The letter “%(subject)s”, enclosed in “%(within)s”, has been "
                        "superseded by a correction: Corr.%(number)s, %(url)s")
@@ -56,7 +75,8 @@ class LettersFeed(Feed):
 
     def items(self, request):
         letters = list(
-            Letter.objects.public().select_related("session", "letterhead")
+            versions_in(Letter.objects.public(), translation.get_language())
+            .select_related("session", "letterhead")
             .annotate(pdf_bytes=F("pdf__size")).with_enclosure_notices()
             .order_by("-issued_at", "-pk")[:50]
         )
@@ -66,10 +86,13 @@ class LettersFeed(Feed):
                 (request.build_absolute_uri(n.correction.get_absolute_url()),
                  n.correction.subject)
                 for n in letter.superseded_enclosures if n.correction]
-            letter.notices = [
-                notice_text(n, n.correction and request.build_absolute_uri(
-                    n.correction.get_absolute_url()))
-                for n in letter.superseded_enclosures]
+            urls = [n.correction and request.build_absolute_uri(n.correction.get_absolute_url())
+                    for n in letter.superseded_enclosures]
+            # The entry is written in the letter's language, its sentences too.
+            with translation.override(letter.language):
+                letter.notices = [notice_text(n, url)
+                                  for n, url in zip(letter.superseded_enclosures, urls,
+                                                    strict=True)]
         return letters
 
     def item_title(self, letter):
@@ -78,7 +101,7 @@ class LettersFeed(Feed):
     def item_description(self, letter):
         parts = [letter.sender.name]
         if letter.date:
-            parts.append(letter.date.strftime("%-d %B %Y"))
+            parts.append(letter_date(letter.date, letter.language))
         if letter.reference:
             parts.append(letter.reference)
         return " · ".join([*parts, *letter.notices])
@@ -94,7 +117,7 @@ class LettersFeed(Feed):
         return max([letter.updated_at, *(n.updated_at for n in letter.superseded_enclosures)])
 
     def item_extra_kwargs(self, letter):
-        return {"related": letter.related}
+        return {"related": letter.related, "language": letter.language}
 
     def item_enclosure_url(self, letter):
         return letter.absolute_pdf_url

@@ -2,21 +2,38 @@
 
 The text searched is the subject, reference and body, and the signatures: each signature
 block as printed and the signatory's name. Accents and case are ignored ("Lajcak" finds a
-letter signed "Lajčák"; see `common.unaccent`). PostgreSQL ranks nothing but matches with its
-full-text search (English configuration, ``websearch`` syntax: words, "quoted phrases",
--excluded) over the unaccented text; SQLite, used only locally, falls back to every word
-appearing in one of those texts.
+letter signed "Lajčák"; see `common.unaccent`). Queries read as ``websearch`` queries do
+(words, "quoted phrases", -excluded, ``or``; see `common.textsearch`).
+
+Each letter (each language version is a row) is searched in its own language: on
+PostgreSQL with the full-text configuration of its `language` (English, French, Russian,
+Spanish, Arabic), and also with that of the page's language, so that a French word typed
+on a French page finds a French phrase quoted in an English letter. A Chinese letter, and
+every letter on SQLite (used only locally), is matched term by term as text: each term must
+appear in the subject, reference, body or a signature. Nothing is ranked.
 """
 
 from django import forms
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, TextField, Value
+from django.db.models import (
+    Case,
+    Exists,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.cache import never_store
+from common.textsearch import CONFIGS, config_for, text_match, text_terms
 from common.unaccent import Unaccent
 from common.validators import validate_single_line
 
@@ -55,22 +72,45 @@ def signatures_text():
                            delimiter=Value(" "))).values("text"))
 
 
-def search_letters(queryset, text):
-    text = text.strip()
-    if not text:
-        return queryset
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+def _contains(term):
+    """The letters whose subject, reference, body or a signature contains the term."""
+    signed = Signatory.objects.filter(letter=OuterRef("pk")).filter(
+        _any_of(SIGNATURE_FIELDS, term))
+    return _any_of(SEARCHED_FIELDS, term) | Exists(signed)
 
-        vector = SearchVector(*map(Unaccent, SEARCHED_FIELDS), Unaccent(signatures_text()),
-                              config="english")
-        query = SearchQuery(Unaccent(Value(text)), config="english", search_type="websearch")
-        return queryset.annotate(search=vector).filter(search=query)
-    for word in text.split()[:20]:
-        signed = Signatory.objects.filter(letter=OuterRef("pk")).filter(
-            _any_of(SIGNATURE_FIELDS, word))
-        queryset = queryset.filter(_any_of(SEARCHED_FIELDS, word) | Exists(signed))
-    return queryset
+
+def _full_text(text, config):
+    """The letters whose text matches the query under this configuration (a name or an
+    expression giving one per row)."""
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    vector = SearchVector(*map(Unaccent, SEARCHED_FIELDS), Unaccent(signatures_text()),
+                          config=config)
+    query = SearchQuery(Unaccent(Value(text)), config=config, search_type="websearch")
+    return vector, query
+
+
+def search_letters(queryset, text, language=None):
+    """The letters of `queryset` that the query finds, each in its own language and in the
+    page's (`language`, by default the active one)."""
+    groups = text_terms(text)
+    if not groups:
+        return queryset
+    as_text = text_match(groups, _contains)
+    if connection.vendor != "postgresql":
+        return queryset.filter(as_text)
+    own = Case(*[When(language=code, then=Value(config)) for code, config in CONFIGS.items()],
+               default=Value("simple"))
+    vector, query = _full_text(text, own)
+    queryset = queryset.alias(search_own=vector)
+    full_text = Q(search_own=query)
+    page_config = config_for(language or get_language())
+    if page_config:
+        vector, query = _full_text(text, page_config)
+        queryset = queryset.alias(search_page=vector)
+        full_text |= Q(search_page=query)
+    configured = Q(language__in=list(CONFIGS))
+    return queryset.filter((configured & full_text) | (~configured & as_text))
 
 
 def filter_letters(queryset, form):

@@ -1,11 +1,24 @@
-"""Read-only JSON of the schedule, for systems such as the Journal (fields: docs/api.md)."""
+"""Read-only JSON of the schedule, for systems such as the Journal (fields: docs/api.md).
+
+In the language of the URL (`/fr/api/meetings.json`) or of `?lang=` (which wins): titles,
+agendas, reasons and rooms in that language, English where a translation is missing; links
+to that language's pages. Ids, numbers, statuses and times are the same in every language.
+"""
 
 import datetime as dt
 
 from django.conf import settings
 from django.urls import reverse
 
-from common.api import API_QUERY, API_UNCACHED_QUERY, ApiQueryForm, api_error, api_list, ny_midnight
+from common.api import (
+    API_QUERY,
+    API_UNCACHED_QUERY,
+    ApiQueryForm,
+    api_error,
+    api_list,
+    in_requested_language,
+    ny_midnight,
+)
 from common.cache import public_cache
 from common.timezones import NEW_YORK
 
@@ -20,8 +33,10 @@ def meeting_json(meeting):
         "number": meeting.number,
         "title": meeting.title,
         "kind": meeting.kind,
+        "kind_label": str(meeting.get_kind_display()),
         "closed": meeting.closed,
         "status": meeting.effective_status,
+        "status_label": str(meeting.get_effective_status_display()),
         "status_reason": meeting.status_reason,
         "starts_at": meeting.starts_at.astimezone(NEW_YORK).isoformat(),
         "ends_at": meeting.ends_at.astimezone(NEW_YORK).isoformat(),
@@ -43,7 +58,8 @@ def meeting_json(meeting):
 # Unknown parameters are the form's 400, as documented. A meeting's status turns to "held"
 # when its end passes: the list depends on the clock.
 @public_cache(query=API_QUERY, uncached_query=API_UNCACHED_QUERY, unknown_query="uncached",
-              clock=True)
+              clock=True, language_query="lang")
+@in_requested_language
 def meetings_json(request):
     form = ApiQueryForm(request.GET)
     if not form.is_valid():

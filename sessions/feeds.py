@@ -1,4 +1,8 @@
-"""The Atom feed of meeting changes: what was scheduled, what moved, when, and why."""
+"""The Atom feed of meeting changes: what was scheduled, what moved, when, and why.
+
+In the language of its URL (`/fr/meetings/changes/feed/`, `xml:lang="fr"`), with links to that
+language's pages; each change as it was recorded, in that language where it was translated.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -35,13 +39,17 @@ class MeetingChangesFeed(Feed):
 
     def item_description(self, change):
         lines = [
+            # Translators: a line of a feed entry: what changed, from what, to what
+            # ("Room: Conference Room 4 → Trusteeship Council Chamber").
             _("%(label)s: %(old)s → %(new)s") % {"label": label, "old": old, "new": new}
             for label, old, new in describe(change)
         ] + [
+            # Translators: a line of a feed entry announcing a meeting ("Room: ...").
             _("%(label)s: %(value)s") % {"label": label, "value": value}
             for label, value in announced(change)
         ]
         if change.reason:
+            # Translators: the last line of a feed entry: why the meeting changed.
             lines.append(_("Reason: %(reason)s") % {"reason": change.reason})
         return "\n".join(lines)
 

@@ -20,7 +20,8 @@ def test_meetings_json_fields(client, seeded):
     assert (data["count"], data["limit"], data["offset"]) == (2, 100, 0)
     assert first == {
         "id": meeting.pk, "session": 71, "number": 1, "title": meeting.title,
-        "kind": "informal_plenary", "closed": False, "status": "held", "status_reason": "",
+        "kind": "informal_plenary", "kind_label": "Informal meeting of the plenary",
+        "closed": False, "status": "held", "status_label": "Held", "status_reason": "",
         "starts_at": "2017-02-06T10:00:00-05:00", "ends_at": "2017-02-06T13:00:00-05:00",
         "starts_at_utc": "2017-02-06T15:00:00+00:00", "ends_at_utc": "2017-02-06T18:00:00+00:00",
         "timezone": "America/New_York", "room": "Trusteeship Council Chamber",

@@ -176,3 +176,21 @@ def test_lookalikes_of_like_wildcards_are_taken_literally(admin_client, term):
     make_person(given_name="Bruno", family_name="Other")
 
     assert autocomplete(admin_client, "signatory", "person", term) == []
+
+
+@pytest.mark.parametrize(("prefix", "term"), [
+    ("/fr", "6 février 2017"), ("/fr", "6 fevrier 2017"), ("/es", "6 de febrero de 2017"),
+    ("/ru", "6 февраля 2017 года"), ("/ar", "6 فبراير 2017"), ("/zh-hans", "2017年2月6日"),
+])
+def test_meetings_autocomplete_reads_a_day_in_the_admins_language(
+        admin_client, meetings, prefix, term):
+    from django.conf import settings
+    from django.utils import translation
+
+    first, _second = meetings
+    response = admin_client.get(f"{prefix}/admin/autocomplete/", {
+        "app_label": "correspondence", "model_name": "letter", "field_name": "meetings",
+        "term": term})
+    translation.activate(settings.LANGUAGE_CODE)
+
+    assert [r["id"] for r in response.json()["results"]] == [str(first.pk)]

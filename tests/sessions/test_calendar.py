@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from icalendar import Calendar
 
 from sessions.models import Meeting, Room
@@ -10,6 +12,16 @@ from sessions.services import meeting_cancel, meeting_postpone, meeting_reschedu
 from tests.factories import get_cluster, portal_meeting
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """Requests under /fr/ leave French active in this thread (the locale middleware
+    activates a language and leaves it): the tests after these start in English again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 UTC = dt.UTC
 
 
@@ -130,3 +142,77 @@ def test_conditional_get_after_a_change_answers_200(client, seeded):
 def test_unknown_meeting_and_cluster_calendars_are_404(client, db):
     assert client.get("/meetings/999999/calendar.ics").status_code == 404
     assert client.get("/clusters/no-such-cluster/calendar.ics").status_code == 404
+
+
+# --- In each language -----------------------------------------------------------------------
+
+PREFIXES = ["", "/ar", "/zh-hans", "/fr", "/ru", "/es"]
+
+
+@pytest.mark.parametrize("path", ["/meetings/calendar.ics", "/clusters/question-of-the-veto/"
+                                  "calendar.ics", "meeting"])
+def test_one_meeting_has_one_uid_in_every_languages_calendar(client, seeded, path):
+    meeting = Meeting.objects.get(session__number=71, number=1)
+    path = f"/meetings/{meeting.pk}/calendar.ics" if path == "meeting" else path
+
+    uids = {prefix: sorted(events(client.get(prefix + path))[1]) for prefix in PREFIXES}
+
+    assert uids[""] and f"meeting-{meeting.pk}@127.0.0.1" in uids[""]
+    assert all(found == uids[""] for found in uids.values()), uids
+
+
+def test_each_languages_calendar_says_its_language_and_links_to_its_pages(client, seeded):
+    meeting = Meeting.objects.get(session__number=71, number=1)
+
+    for prefix, language in [("", "en"), ("/fr", "fr"), ("/zh-hans", "zh-hans"), ("/ar", "ar")]:
+        response = client.get(f"{prefix}/meetings/calendar.ics")
+        calendar, by_uid = events(response)
+        event = by_uid[f"meeting-{meeting.pk}@127.0.0.1"]
+
+        assert calendar["X-WR-CALNAME"].params["LANGUAGE"] == language
+        assert event["SUMMARY"].params["LANGUAGE"] == language
+        assert str(event["URL"]) == f"http://127.0.0.1:8000{prefix}/meetings/{meeting.pk}/"
+        assert response["Content-Language"] == language
+
+
+def test_a_french_calendar_says_english_where_a_translation_is_missing(client, db):
+    meeting = portal_meeting(starts_at=dt.datetime(2017, 3, 1, 15, 0, tzinfo=UTC))
+    meeting_postpone(meeting=meeting, reason="Hall unavailable")
+
+    _, by_uid = events(client.get("/fr/meetings/calendar.ics"))
+
+    event = by_uid[f"meeting-{meeting.pk}@127.0.0.1"]
+    # The room has no French name: its English one, said to be English.
+    assert event["LOCATION"].params["LANGUAGE"] == "en"
+    # A French label before an English reason: no one language to give.
+    assert "LANGUAGE" not in event["DESCRIPTION"].params
+
+
+def test_the_french_calendar_is_in_french_and_the_english_one_unchanged(client, seeded):
+    # Written for the translated content (django-modeltranslation's title_fr, name_fr).
+    meeting = Meeting.objects.get(session__number=71, number=1)
+    meeting_postpone(meeting=meeting, reason="Hall unavailable")
+    Meeting.objects.filter(pk=meeting.pk).update(
+        title_fr="Séance plénière informelle sur les négociations intergouvernementales",
+        status_reason_fr="Salle indisponible")
+    Room.objects.filter(pk=meeting.room_id).update(name_fr="Salle du Conseil de tutelle")
+    veto = get_cluster(2)
+    type(veto).objects.filter(pk=veto.pk).update(title_fr="La question du veto")
+    uid = f"meeting-{meeting.pk}@127.0.0.1"
+
+    _, french = events(client.get("/fr/meetings/calendar.ics"))
+    _, english = events(client.get("/meetings/calendar.ics"))
+    cluster_calendar, _veto = events(client.get(f"/fr/clusters/{veto.slug}/calendar.ics"))
+
+    event = french[uid]
+    assert str(event["LOCATION"]) == "Salle du Conseil de tutelle"
+    assert event["LOCATION"].params["LANGUAGE"] == "fr"
+    assert str(event["DESCRIPTION"]).startswith(
+        "Séance plénière informelle sur les négociations intergouvernementales")
+    assert "Salle indisponible" in str(event["DESCRIPTION"])
+    assert event["DESCRIPTION"].params["LANGUAGE"] == "fr"
+    assert "La question du veto" in [str(c) for c in event["CATEGORIES"].cats]
+    assert str(cluster_calendar["X-WR-CALNAME"]).endswith("La question du veto")
+    assert str(english[uid]["LOCATION"]) == "Trusteeship Council Chamber"
+    assert english[uid]["LOCATION"].params["LANGUAGE"] == "en"
+    assert "Hall unavailable" in str(english[uid]["DESCRIPTION"])

@@ -35,3 +35,27 @@ def test_a_day_no_calendar_has_finds_no_meeting():
     from sessions.search import meetings_labelled
 
     assert meetings_labelled(Meeting.objects.all(), "31 February 2017").query.is_empty()
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), [
+    ("fr", "7 février 2017", (None, FEB_7)),
+    ("fr", "7 FEVRIER 2017", (None, FEB_7)),
+    ("fr", "1er février 2017", (None, (dt.date(2017, 2, 1),) * 2)),
+    ("fr", "février 2017", (None, FEBRUARY)),
+    ("fr", "7 February 2017", (None, FEB_7)),  # English, whatever the language
+    ("es", "7 de febrero de 2017", (None, FEB_7)),
+    ("ru", "7 февраля 2017 года", (None, FEB_7)),
+    ("ru", "7 Февраля 2017 г.", (None, FEB_7)),
+    ("ru", "февраль 2017", (None, FEBRUARY)),
+    ("ar", "7 فبراير 2017", (None, FEB_7)),
+    ("ar", "٧ فبراير ٢٠١٧", (None, FEB_7)),
+    ("zh-hans", "2017年2月7日", (None, FEB_7)),
+    ("zh-hans", "2017年2月", (None, FEBRUARY)),
+    ("zh-hans", "2017年13月7日", None),
+    ("fr", "négociations", None),
+])
+def test_labels_read_in_the_admins_language(language, text, expected):
+    from django.utils import translation
+
+    with translation.override(language):
+        assert parse_label(text) == expected
