@@ -91,7 +91,7 @@ def make_person(**overrides):
 
 def make_session(**overrides):
     number = overrides.pop("number", None) or 100 + next(_seq)
-    fields = {"number": number, "opens_on": dt.date(2016, 9, 13),
+    fields = {"number": number, "title": f"session {number}", "opens_on": dt.date(2016, 9, 13),
               "closes_on": dt.date(2017, 9, 11)}
     fields.update(overrides)
     if "president" not in fields:
