@@ -257,7 +257,8 @@ def six_room(**overrides):
 
 
 def test_change_records_title_rooms_and_reason_in_every_language():
-    room, overflow = six_room(), make_room(name="Conference Room 4", name_fr="Salle de conférence 4")
+    room = six_room()
+    overflow = make_room(name="Conference Room 4", name_fr="Salle de conférence 4")
     meeting = make_meeting(room=room, overflow_room=overflow)
 
     meeting_postpone(meeting=meeting, reason={
