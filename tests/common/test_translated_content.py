@@ -317,3 +317,15 @@ def test_meeting_made_without_a_title_has_the_journals_in_each_language(db):
     assert meeting.title_en.startswith("Informal meeting of the plenary")
     assert meeting.title_es.startswith("Sesión plenaria oficiosa")
     assert all(all_six(meeting, "title").values())
+
+
+def test_historical_records_keep_no_translated_column_unique():
+    """A history repeats values: its translated name columns are indexed, never unique, in
+    the model and in what migrations are made from."""
+    historical = Letterhead.history.model
+
+    for language in LANGUAGES:
+        field = historical._meta.get_field(f"name_{language}")
+        kwargs = field.deconstruct()[3]
+        assert (field.unique, kwargs.get("unique", False), kwargs.get("db_index")) == (
+            False, False, True), language
