@@ -3,15 +3,18 @@
 from django.contrib import admin
 
 from common.admin import KeptByRecordsAdminMixin, accent_insensitive
+from common.content import TranslatedFieldsAdminMixin, in_languages, language_row
 
 from .models import Cluster
 
 
 @admin.register(Cluster)
-class ClusterAdmin(KeptByRecordsAdminMixin, admin.ModelAdmin):
+class ClusterAdmin(KeptByRecordsAdminMixin, TranslatedFieldsAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "slug"]
-    search_fields = accent_insensitive("title", "description")
-    prepopulated_fields = {"slug": ["title"]}
+    search_fields = accent_insensitive(*in_languages("title", "description"))
+    prepopulated_fields = {"slug": ["title_en"]}
+    fieldsets = [(None, {"fields": ["number", "slug", language_row("title"),
+                                    language_row("description")]})]
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is the cluster's address (its page, its calendar, the API's and the

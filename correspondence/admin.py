@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import accent_insensitive
+from common.content import TranslatedFieldsAdminMixin, in_languages, language_row
 from common.signin import has_second_factor
 
 from .distribution.admin import DistributionAdminMixin, may_distribute, progress_line
@@ -79,12 +80,12 @@ class EnclosureInline(DraftOnlyInline, admin.TabularInline):
 
 
 @admin.register(Letterhead)
-class LetterheadAdmin(SimpleHistoryAdmin):
+class LetterheadAdmin(TranslatedFieldsAdminMixin, SimpleHistoryAdmin):
     form = LetterheadAdminForm
     list_display = ["name", "place", "paper_size"]
-    search_fields = accent_insensitive("name")
-    fields = ["name", "heading", "place", "paper_size", "artwork_preview", "artwork_upload",
-              "artwork_placement", "artwork_remove"]
+    search_fields = accent_insensitive(*in_languages("name"))
+    fields = [language_row("name"), language_row("heading"), "place", "paper_size",
+              "artwork_preview", "artwork_upload", "artwork_placement", "artwork_remove"]
     readonly_fields = ["artwork_preview"]
 
     @admin.display(description=gettext_lazy("current artwork"))

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "correspondence.apps.CorrespondenceConfig",
     "portal.apps.PortalConfig",
     "common.apps.CommonConfig",
+    # Before the admin: it registers the translated fields (every app's translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -238,6 +240,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = "common.formats"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
+# Content in six languages (django-modeltranslation): each translated field `title` has the
+# columns title_en, title_ar, title_zh_hans, title_fr, title_ru, title_es (every app's
+# translation.py lists them). `obj.title` is the current language's value, else English;
+# pages show a fallback with lang="en" (the `translated` filter, common/templatetags/ign.py).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A row created with `title=...` (the seed, a test, a script) has that value in English too.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 USE_TZ = True
 # A naive datetime would be read silently in the server's zone: refuse it.
 warnings.filterwarnings(

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import KeptByRecordsAdminMixin, ReadOnlyAdminMixin, accent_insensitive
+from common.content import TranslatedFieldsAdminMixin, in_languages, language_row
 
 from .admin_directory import MissionDirectoryAdminMixin
 from .models import (
@@ -24,8 +25,9 @@ from .models import (
     Session,
     State,
 )
+from .models.meetings import DEFAULT_TITLES
 from .search import meetings_labelled
-from .services import DETAILS, TRACKED, meeting_change, meeting_schedule
+from .services import DETAILS, LANGUAGES, TRACKED, meeting_change, meeting_schedule
 
 
 class CoChairInline(admin.TabularInline):
@@ -36,6 +38,13 @@ class CoChairInline(admin.TabularInline):
 
 # Fields an admin form may save as they are (the many-to-many clusters are saved by the form).
 PLAIN_FIELDS = {f.name for f in Meeting._meta.concrete_fields} - {"id", *TRACKED}
+REASON_FIELDS = in_languages("status_reason")
+
+
+def _reasons(meeting):
+    """The form's status reason in each language, as meeting_change takes it."""
+    return {language: getattr(meeting, f"status_reason_{language}") or ""
+            for language in LANGUAGES}
 
 
 def save_meeting(request, meeting, changed_data, *, adding):
@@ -49,7 +58,7 @@ def save_meeting(request, meeting, changed_data, *, adding):
     """
     meeting._history_user = request.user
     if adding:
-        status, reason = meeting.status, meeting.status_reason
+        status, reason = meeting.status, _reasons(meeting)
         scheduled = meeting_schedule(
             session=meeting.session, number=meeting.number, starts_at=meeting.starts_at,
             ends_at=meeting.ends_at, room=meeting.room, overflow_room=meeting.overflow_room,
@@ -64,15 +73,16 @@ def save_meeting(request, meeting, changed_data, *, adding):
     tracked = [name for name in TRACKED if name in changed_data]
     plain = [name for name in changed_data
              if name not in TRACKED and name in PLAIN_FIELDS
-             and not (tracked and name == "status_reason")]
+             and not (tracked and name in REASON_FIELDS)]
     # The plain fields first: the change record then shows the meeting as it now is.
     if plain:
         meeting.save(update_fields=[*plain, "updated_at"])
     if tracked:
         # A reason left as it was explains the old status, not this change (unless the
         # meeting is called off, which always says why).
-        keeps_reason = "status_reason" in changed_data or meeting.is_called_off
-        meeting_change(meeting=meeting, reason=meeting.status_reason if keeps_reason else "",
+        keeps_reason = (any(name in changed_data for name in REASON_FIELDS)
+                        or meeting.is_called_off)
+        meeting_change(meeting=meeting, reason=_reasons(meeting) if keeps_reason else "",
                        **{name: getattr(meeting, name) for name in tracked})
 
 
@@ -90,11 +100,15 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "opens_on", "closes_on", "president"]
+class SessionAdmin(TranslatedFieldsAdminMixin, SimpleHistoryAdmin):
+    list_display = ["number", "title", "opens_on", "closes_on", "president"]
     list_select_related = ["president"]
-    search_fields = [
-        "number", *accent_insensitive("president__given_name", "president__family_name")]
+    search_fields = ["number", *accent_insensitive(
+        *in_languages("title"), "president__given_name", "president__family_name")]
+    fieldsets = [
+        (None, {"fields": ["number", language_row("title"), "opens_on", "closes_on",
+                           "president", "mandate"]}),
+    ]
     autocomplete_fields = ["president", "mandate"]
     inlines = [CoChairInline, MeetingInline]
 
@@ -198,36 +212,44 @@ class MissionAdmin(KeptByRecordsAdminMixin, MissionDirectoryAdminMixin, admin.Mo
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(TranslatedFieldsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "building"]
-    search_fields = accent_insensitive("name", "building")
+    search_fields = accent_insensitive(*in_languages("name", "building"))
+    fieldsets = [(None, {"fields": [language_row("name"), language_row("building")]})]
 
 
 @admin.register(GADocument)
-class GADocumentAdmin(KeptByRecordsAdminMixin, admin.ModelAdmin):
+class GADocumentAdmin(KeptByRecordsAdminMixin, TranslatedFieldsAdminMixin, admin.ModelAdmin):
     list_display = ["symbol", "kind", "date", "title"]
     list_filter = ["kind"]
-    search_fields = ["symbol", *accent_insensitive("title")]
+    search_fields = ["symbol", *accent_insensitive(*in_languages("title"))]
+    fieldsets = [(None, {"fields": ["symbol", "kind", "date", language_row("title")]})]
     date_hierarchy = "date"
 
 
 @admin.register(Meeting)
-class MeetingAdmin(KeptByRecordsAdminMixin, SimpleHistoryAdmin):
+class MeetingAdmin(KeptByRecordsAdminMixin, TranslatedFieldsAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "session", "starts_at", "room", "status", "revision"]
     list_select_related = ["session", "room"]
     list_filter = ["session", "status", "room", "clusters"]
-    search_fields = accent_insensitive("title", "agenda", "room__name")
+    search_fields = accent_insensitive(*in_languages("title", "agenda", "room__name"))
     date_hierarchy = "starts_at"
     autocomplete_fields = ["room", "overflow_room"]
     filter_horizontal = ["clusters"]
     readonly_fields = ["revision", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["session", "number", "title", "kind", "closed"]}),
+        (None, {"fields": ["session", "number", language_row("title"), "kind", "closed"]}),
         (_("Time and place (New York time)"), {
             "fields": ["starts_at", "ends_at", "room", "overflow_room"]}),
-        (_("Status"), {"fields": ["status", "status_reason", "revision", "updated_at"]}),
-        (_("Content"), {"fields": ["agenda", "clusters"]}),
+        (_("Status"), {"fields": ["status", language_row("status_reason"), "revision",
+                                  "updated_at"]}),
+        (_("Content"), {"fields": [language_row("agenda"), "clusters"]}),
     ]
+
+    def get_changeform_initial_data(self, request):
+        # A new meeting starts with the Journal's title in each language.
+        return {f"title_{language}": DEFAULT_TITLES[language] for language in LANGUAGES} | (
+            super().get_changeform_initial_data(request))
 
     def save_model(self, request, obj, form, change):
         save_meeting(request, obj, form.changed_data, adding=not change)

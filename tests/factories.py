@@ -91,8 +91,8 @@ def make_person(**overrides):
 
 def make_session(**overrides):
     number = overrides.pop("number", None) or 100 + next(_seq)
-    fields = {"number": number, "opens_on": dt.date(2016, 9, 13),
-              "closes_on": dt.date(2017, 9, 11)}
+    fields = {"number": number, "title": f"session {number}",
+              "opens_on": dt.date(2016, 9, 13), "closes_on": dt.date(2017, 9, 11)}
     fields.update(overrides)
     if "president" not in fields:
         fields["president"] = make_person()
@@ -239,15 +239,20 @@ def meeting_form_data(meeting, **overrides):
     """The admin's change form for the meeting as the browser posts it, with `overrides`."""
     local_start = meeting.local_start
     data = {
-        "session": meeting.session_id, "number": meeting.number, "title": meeting.title,
-        "kind": meeting.kind, "starts_at_0": local_start.strftime("%Y-%m-%d"),
+        "session": meeting.session_id, "number": meeting.number, "kind": meeting.kind,
+        "starts_at_0": local_start.strftime("%Y-%m-%d"),
         "starts_at_1": local_start.strftime("%H:%M:%S"),
         "ends_at_0": meeting.local_end.strftime("%Y-%m-%d"),
         "ends_at_1": meeting.local_end.strftime("%H:%M:%S"),
         "room": meeting.room_id, "overflow_room": "", "status": meeting.status,
-        "status_reason": meeting.status_reason, "agenda": meeting.agenda,
         "clusters": [c.pk for c in meeting.clusters.all()],
     }
+    # The translated fields in each language; `title="..."` etc. in `overrides` is English.
+    for name in ("title", "status_reason", "agenda"):
+        for language in ("en", "ar", "zh_hans", "fr", "ru", "es"):
+            data[f"{name}_{language}"] = getattr(meeting, f"{name}_{language}") or ""
+        if name in overrides:
+            data[f"{name}_en"] = overrides.pop(name)
     data.update(overrides)
     return data
 

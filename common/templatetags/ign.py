@@ -4,13 +4,17 @@ inside right-to-left pages, and link a page to its other languages."""
 from django import template
 from django.conf import settings
 from django.utils import translation
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import escape, format_html
+from django.utils.translation import get_language, get_language_bidi
+from modeltranslation.utils import build_localized_fieldname
 
 from common import languages, timezones
 
 register = template.Library()
 register.filter("ny_iso", timezones.ny_iso)
 register.filter("bcp47", languages.bcp47)
+
+FALLBACK = "en"
 
 
 @register.filter(is_safe=True)
@@ -28,29 +32,28 @@ def ltr(value, language=None):
 
 @register.filter
 def translated(obj, field):
-    """`obj`'s `field` in the page's language, else the English value in ``<span lang="en">``
-    (``dir="ltr"`` too on a right-to-left page); escaped.
+    """`{{ meeting|translated:"title" }}`: the field in the page's language, escaped; where that
+    translation is missing, the English text marked as English (`<span lang="en">`, with
+    `dir="ltr"` on a right-to-left page) so that screen readers and fonts read it as such.
 
-    The modeltranslation fields are ``<field>_<language>`` (``title_zh_hans``); a model
-    without them yet shows the English value, marked as English on other pages (and its
-    ``str()`` if it has no such field at all)."""
+    Nothing at all when neither has a value. Line breaks are left to the template
+    (`|linebreaksbr` after this filter works: the result is safe HTML).
+    """
     if obj is None:
         return ""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    default = settings.LANGUAGE_CODE
-    if language != default:
-        value = getattr(obj, f"{field}_{language.replace('-', '_')}", None)
-        if value:
-            return conditional_escape(value)
-    english = getattr(obj, f"{field}_{default}", None) or getattr(obj, field, None)
-    if english is None:
-        english = str(obj)
-    if not english or language == default:
-        return conditional_escape(english)
-    if translation.get_language_bidi():
-        return format_html('<span lang="{}" dir="ltr">{}</span>', languages.bcp47(default),
-                           english)
-    return format_html('<span lang="{}">{}</span>', languages.bcp47(default), english)
+    language = get_language() or FALLBACK
+    value = getattr(obj, build_localized_fieldname(field, language), None)
+    if value:
+        return escape(value)
+    english = getattr(obj, build_localized_fieldname(field, FALLBACK), None) or getattr(
+        obj, field, None)
+    if not english:
+        return ""
+    if language == FALLBACK:
+        return escape(english)
+    if get_language_bidi():
+        return format_html('<span lang="en" dir="ltr">{}</span>', english)
+    return format_html('<span lang="en">{}</span>', english)
 
 
 @register.filter

@@ -12,7 +12,6 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from common.validators import validate_multi_line, validate_single_line
 
@@ -62,8 +61,8 @@ class Letterhead(models.Model):
         default=ArtworkPlacement.EMBLEM,
     )
     # Edits change drafts only (issued letters keep their snapshot, see Letter.sender); the
-    # history says what the letterhead said when.
-    history = HistoricalRecords()
+    # history says what the letterhead said when (registered with the translated name and
+    # heading in correspondence/translation.py).
 
     class Meta:
         ordering = ["name"]

@@ -10,7 +10,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from common.timezones import NEW_YORK
 from common.validators import validate_multi_line, validate_single_line
@@ -23,6 +22,30 @@ def meeting_label(number, starts_at):
     local = timezone.localtime(starts_at, NEW_YORK)
     return _("IGN meeting %(number)s, %(date)s") % {
         "number": number, "date": formats.date_format(local, "DATE_FORMAT")}
+
+
+# The title of an IGN meeting as the Journal of the United Nations announces it, in each
+# language (docs/languages.md, "Official terms", says where each comes from). Content, not
+# an interface string: a new meeting gets all six (sessions.services.meeting_schedule, the
+# admin's add form), and editors may change any of them.
+DEFAULT_TITLES = {
+    "en": "Informal meeting of the plenary on the intergovernmental negotiations on the "
+          "question of equitable representation on and increase in the membership of the "
+          "Security Council and other matters related to the Security Council",
+    "fr": "Séance plénière informelle consacrée aux négociations intergouvernementales sur la "
+          "question de la représentation équitable au Conseil de sécurité et de l’augmentation "
+          "du nombre de ses membres et autres questions ayant trait au Conseil de sécurité",
+    "es": "Sesión plenaria oficiosa sobre las negociaciones intergubernamentales relativas a la "
+          "cuestión de la representación equitativa en el Consejo de Seguridad y del aumento "
+          "del número de sus miembros y otros asuntos relacionados con el Consejo de Seguridad",
+    "ru": "Неофициальное пленарное заседание, посвященное межправительственным переговорам по "
+          "вопросу о справедливом представительстве в Совете Безопасности и расширении его "
+          "членского состава и другим вопросам, связанным с Советом Безопасности",
+    "zh_hans": "关于安全理事会席位公平分配和成员增加问题及与安全理事会有关的其他事项的政府间"
+               "谈判的非正式全体会议",
+    "ar": "جلسة عامة غير رسمية بشأن المفاوضات الحكومية الدولية المتعلقة بمسألة التمثيل العادل "
+          "في مجلس الأمن وزيادة عدد أعضائه والمسائل الأخرى المتصلة بمجلس الأمن",
+}
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -62,10 +85,8 @@ class Meeting(models.Model):
         Session, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("session")
     )
     number = models.PositiveSmallIntegerField(_("number in the session"))
-    title = models.CharField(_("title"), max_length=300, default=_(
-        "Informal meeting of the plenary on the intergovernmental negotiations on the question "
-        "of equitable representation on and increase in the membership of the Security Council "
-        "and other matters related to the Security Council"), validators=[validate_single_line])
+    # Translated (sessions/translation.py); a new meeting's default is DEFAULT_TITLES.
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.INFORMAL_PLENARY)
     closed = models.BooleanField(_("closed meeting"), default=False, help_text=_(
         "Closed meetings are open to Member States and Observers only."))
@@ -91,7 +112,7 @@ class Meeting(models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[clusters])
+    # history: registered with the translated fields (sessions/translation.py).
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
@@ -117,7 +138,9 @@ class Meeting(models.Model):
                 name="meeting_status_known",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["scheduled", "held"]) | ~Q(status_reason=""),
+                # English is the language every other falls back to: it always says why.
+                condition=Q(status__in=["scheduled", "held"]) | (
+                    Q(status_reason_en__isnull=False) & ~Q(status_reason_en="")),
                 name="meeting_reason_when_postponed_or_cancelled",
                 violation_error_message=_("Say why the meeting is postponed or cancelled."),
             ),

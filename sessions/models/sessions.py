@@ -6,7 +6,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from common.validators import validate_single_line
 
@@ -61,6 +60,11 @@ class Session(models.Model):
     """A numbered session of the General Assembly (September to September)."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    # Content, in each language as UN documents write it ("seventy-first session",
+    # "soixante et onzième session"...): no ordinal is made in code. The number is for URLs.
+    title = models.CharField(_("title"), max_length=100, help_text=_(
+        "As UN documents write it, e.g. “seventy-first session”."),
+        validators=[validate_single_line])
     opens_on = models.DateField(_("opening date"))
     closes_on = models.DateField(_("closing date"))
     president = models.ForeignKey(
@@ -72,7 +76,7 @@ class Session(models.Model):
         verbose_name=_("mandate"), help_text=_(
             "The decision of the previous session that continues the negotiations."),
     )
-    history = HistoricalRecords()
+    # history: registered with the translated fields (sessions/translation.py).
     objects = SessionQuerySet.as_manager()
 
     class Meta:
@@ -91,16 +95,10 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        return _("%(ordinal)s session") % {"ordinal": self.ordinal}
+        return self.title
 
     def get_absolute_url(self):
         return reverse("sessions:session", kwargs={"number": self.number})
-
-    @property
-    def ordinal(self):
-        n = self.number
-        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return f"{n}{suffix}"
 
 
 class CoChairAppointment(models.Model):

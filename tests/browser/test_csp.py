@@ -165,7 +165,7 @@ def test_the_admins_autocomplete_and_prepopulated_slug_work_under_the_policy(bro
     page.goto(portal.url + reverse("admin:correspondence_letter_add"))
 
     page.click("#id_session + .select2 .select2-selection")
-    page.wait_for_selector(".select2-results__option:has-text('71')")
+    page.wait_for_selector(".select2-results__option:has-text('seventy-first session')")
     page.locator("#id_subject").press_sequentially("A letter on the veto")
     page.wait_for_timeout(100)
 

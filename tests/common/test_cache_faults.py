@@ -389,7 +389,7 @@ def test_through_gunicorn_redis_stopped_pages_200_uncached_and_staff_save_succee
     gunicorn_warm(site, *PAGES, meeting)
     site.redis.stop()
 
-    saved = admin_save(site, title="Moved while Redis was stopped")
+    saved = admin_save(site, title_en="Moved while Redis was stopped")
     during = [timed(site, path) for path in [*PAGES, *PAGES, meeting]]
     site.redis.start()
     after = [timed(site, meeting) for _ in range(4)]
@@ -412,7 +412,7 @@ def test_through_gunicorn_redis_frozen_pages_within_a_second_and_nothing_stale(g
     frozen_at = time.monotonic()
 
     during = [(path, *timed(site, path)) for path in [*PAGES, *PAGES, *PAGES, meeting]]
-    saved = admin_save(site, title="Renamed while Redis was frozen")
+    saved = admin_save(site, title_en="Renamed while Redis was frozen")
     # An outage longer than the check interval, so that a worker that served nothing during
     # it compares at its next request too.
     time.sleep(max(0.0, frozen_at + 1.5 - time.monotonic()))
@@ -441,7 +441,7 @@ def test_through_gunicorn_change_saved_while_redis_was_full_is_seen_once_it_has_
     filled_at = time.monotonic()
 
     during = [timed(site, path) for path in [*PAGES, meeting]]
-    saved = admin_save(site, title="Renamed while Redis was full")
+    saved = admin_save(site, title_en="Renamed while Redis was full")
     time.sleep(max(0.0, filled_at + 1.5 - time.monotonic()))  # longer than the check interval
     site.redis.empty()
     after = [timed(site, meeting) for _ in range(6)]

@@ -51,8 +51,9 @@ def upload(content, name):
 
 
 def letterhead_form(letterhead=None, **overrides):
-    data = {"name": letterhead.name if letterhead else "Permanent Mission of Tunisia",
-            "heading": letterhead.heading if letterhead else "PERMANENT MISSION OF TUNISIA",
+    # The English columns of the translated name and heading (correspondence/translation.py).
+    data = {"name_en": letterhead.name if letterhead else "Permanent Mission of Tunisia",
+            "heading_en": letterhead.heading if letterhead else "PERMANENT MISSION OF TUNISIA",
             "place": "New York", "paper_size": "letter", "artwork_placement": "emblem"}
     data.update(overrides)
     return data

@@ -452,8 +452,8 @@ def test_a_cluster_that_issued_letters_name_keeps_its_address(client, admin_clie
     url = reverse("admin:clusters_cluster_change", args=[cluster.pk])
 
     form = admin_client.get(url).text
-    admin_client.post(url, {"number": cluster.number, "slug": "renamed", "title": "Renamed",
-                            "description": ""})
+    admin_client.post(url, {"number": cluster.number, "slug": "renamed", "title_en": "Renamed",
+                            "description_en": ""})
 
     assert 'name="slug"' not in form  # shown, not editable
     cluster.refresh_from_db()

@@ -15,7 +15,7 @@ def test_home_names_session_president_co_chairs_and_meetings(client, seeded):
 
     text = text_of(response)
     assert response.status_code == 200
-    assert "71st session of the General Assembly" in text
+    assert "seventy-first session of the General Assembly" in text
     assert "H.E. Mr. Peter Thomson" in text
     assert "H.E. Mr. Ion Jinga, Permanent Representative of Romania" in text
     assert "H.E. Mr. Mohamed Khaled Khiari, Permanent Representative of Tunisia" in text

@@ -132,6 +132,8 @@ def session_form_data(session, meetings, **meeting_overrides):
     data = {
         "number": session.number, "opens_on": "2016-09-13", "closes_on": "2017-09-11",
         "president": session.president_id, "mandate": session.mandate_id,
+        **{f"title_{language}": getattr(session, f"title_{language}") or ""
+           for language in ("en", "ar", "zh_hans", "fr", "ru", "es")},
         "co_chairs-TOTAL_FORMS": 0, "co_chairs-INITIAL_FORMS": 0,
         "meetings-TOTAL_FORMS": len(meetings), "meetings-INITIAL_FORMS": len(meetings),
     }

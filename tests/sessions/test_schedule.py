@@ -110,15 +110,16 @@ def test_changes_page_lists_newest_first_with_times_in_new_york(client, seeded):
 
 
 def test_session_page_lists_meetings_letters_and_other_sessions(client, letters_71):
-    make_session(number=72, opens_on=dt.date(2017, 9, 12), closes_on=dt.date(2018, 9, 17))
+    make_session(number=72, title="seventy-second session", opens_on=dt.date(2017, 9, 12),
+                 closes_on=dt.date(2018, 9, 17))
 
     text = text_of(client.get("/sessions/71/"))
 
-    assert "71st session of the General Assembly" in text
+    assert "Seventy-first session of the General Assembly" in text
     assert "H.E. Mr. Ion Jinga (Romania), appointed 26 October 2016" in text
     assert "Monday, 6 February 2017, 10:00 New York time (EST)" in text
     assert "Letter dated 9 November 2016 appointing the Co-Chairs" in text
-    assert "72nd session" in text
+    assert "seventy-second session" in text
     assert client.get("/sessions/72/").status_code == 200
 
 

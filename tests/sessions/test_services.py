@@ -241,3 +241,106 @@ def test_status_filter_follows_the_status_delegations_read(client, db):
     assert shown("cancelled") == {called_off.pk}
     assert set(Meeting.objects.with_status("held").values_list("pk", flat=True)) == {ended.pk}
 
+
+
+# --- Content in six languages: each change records the meeting in every language ---------
+
+SIX = ("en", "ar", "zh_hans", "fr", "ru", "es")
+
+
+def six_room(**overrides):
+    names = {"en": "Trusteeship Council Chamber", "ar": "قاعة مجلس الوصاية",
+             "zh_hans": "托管理事会会议厅", "fr": "Salle du Conseil de tutelle",
+             "ru": "Зал Совета по Опеке", "es": "Salón del Consejo de Administración Fiduciaria"}
+    names.update(overrides)
+    return make_room(**{f"name_{language}": name for language, name in names.items()})
+
+
+def test_change_records_title_rooms_and_reason_in_every_language():
+    room = six_room()
+    overflow = make_room(name="Conference Room 4", name_fr="Salle de conférence 4")
+    meeting = make_meeting(room=room, overflow_room=overflow)
+
+    meeting_postpone(meeting=meeting, reason={
+        "en": "At the request of the Co-Chairs", "fr": "À la demande des coprésidents",
+        "zh-hans": "应共同主席的要求"})
+
+    change = meeting.changes.get(revision=1)
+    assert {language: getattr(change, f"room_{language}") for language in SIX} == {
+        language: getattr(room, f"name_{language}") for language in SIX}
+    assert (change.overflow_room_en, change.overflow_room_fr, change.overflow_room_ru) == (
+        "Conference Room 4", "Salle de conférence 4", "")
+    assert all(getattr(change, f"title_{language}") == getattr(meeting, f"title_{language}")
+               for language in SIX)
+    assert (change.reason_en, change.reason_fr, change.reason_zh_hans, change.reason_ar) == (
+        "At the request of the Co-Chairs", "À la demande des coprésidents", "应共同主席的要求", "")
+    meeting.refresh_from_db()
+    assert (meeting.status_reason_fr, meeting.status_reason_ru) == (
+        "À la demande des coprésidents", "")
+
+
+def test_scheduled_change_records_the_journals_title_in_every_language():
+    meeting = make_meeting()
+
+    change = meeting.changes.get(revision=0)
+
+    assert change.title_fr.startswith("Séance plénière informelle")
+    assert change.title_ar.startswith("جلسة عامة غير رسمية")
+    assert all(getattr(change, f"title_{language}") for language in SIX)
+
+
+def test_plain_reason_is_english_and_a_new_reason_replaces_every_language():
+    meeting = make_meeting()
+    meeting_postpone(meeting=meeting, reason={"en": "Awaiting the Co-Chairs",
+                                              "fr": "Dans l’attente des coprésidents"})
+
+    meeting_cancel(meeting=meeting, reason="Cancelled by the Co-Chairs")
+
+    meeting.refresh_from_db()
+    assert (meeting.status_reason_en, meeting.status_reason_fr) == (
+        "Cancelled by the Co-Chairs", "")
+    change = meeting.changes.get(revision=2)
+    assert (change.reason_en, change.reason_fr) == ("Cancelled by the Co-Chairs", "")
+
+
+def test_rescheduled_meeting_loses_its_reason_in_every_language():
+    meeting = make_meeting()
+    meeting_postpone(meeting=meeting, reason={"en": "Awaiting the Co-Chairs",
+                                              "ru": "В ожидании сопредседателей"})
+
+    meeting_reschedule(meeting=meeting, starts_at=meeting.starts_at + dt.timedelta(days=1),
+                       ends_at=meeting.ends_at + dt.timedelta(days=1))
+
+    meeting.refresh_from_db()
+    assert not any(getattr(meeting, f"status_reason_{language}") for language in SIX)
+
+
+def test_reason_without_english_is_refused():
+    from django.db import IntegrityError, transaction
+
+    meeting = make_meeting()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        meeting_postpone(meeting=meeting, reason={"fr": "À la demande des coprésidents"})
+    with pytest.raises(ValueError, match="Unknown languages"):
+        meeting_postpone(meeting=meeting, reason={"de": "Auf Wunsch der Ko-Vorsitzenden"})
+
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.revision) == (Meeting.Status.SCHEDULED, 0)
+
+
+def test_changes_are_recorded_in_english_whatever_the_editors_language():
+    from django.utils import translation
+
+    room = six_room()
+    other = make_room(name_en="Conference Room 2", name_fr="Salle de conférence 2")
+    meeting = make_meeting(room=room)
+
+    with translation.override("fr"):
+        meeting_change(meeting=meeting, room=other, status=Meeting.Status.POSTPONED,
+                       reason="Room works")
+
+    change = meeting.changes.get(revision=1)
+    assert change.changes["room_id"] == ["Trusteeship Council Chamber", "Conference Room 2"]
+    assert change.changes["status"] == ["Scheduled", "Postponed"]
+    assert (change.room_en, change.room_fr) == ("Conference Room 2", "Salle de conférence 2")
