@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from common.validators import validate_multi_line, validate_single_line
 
+from ..dates import letter_date
 from ..rendering import render_body, render_lines
 from .stored import StoredFile, annex_storage
 
@@ -401,11 +402,11 @@ class Letter(models.Model):
 
     @property
     def body_html(self):
-        return render_body(self.body)
+        return render_body(self.body, self.language)
 
     @property
     def addressee_html(self):
-        return render_lines(self.addressee)
+        return render_lines(self.addressee, self.language)
 
     @property
     def printed_reference(self):
@@ -416,7 +417,7 @@ class Letter(models.Model):
 
     @property
     def bookmark_label(self):
-        date = f"{self.date:%-d %B %Y}" if self.date else _("undated")
+        date = letter_date(self.date, self.language) if self.date else _("undated")
         return f"{self.sender.name}, {date}"
 
     @cached_property
