@@ -50,15 +50,44 @@ DROPPED_FEATURES = {"cjk": {"locl", "vert", "vrt2", "vkrn", "vpal", "valt"},
 
 
 def gb2312():
-    """Every character of GB 2312 (rows 1-9 symbols, 16-87 hanzi), as code points."""
-    found = set()
+    """Every character of GB 2312 as code points, in its order: rows 1-9 the symbols, rows
+    16-55 the 3,755 hanzi of level 1 (the common ones, by pinyin), rows 56-87 the 3,008
+    of level 2."""
+    found = []
     for high in range(0xA1, 0xF8):
         for low in range(0xA1, 0xFF):
             try:
-                found.add(ord(bytes([high, low]).decode("gb2312")))
+                found.append(ord(bytes([high, low]).decode("gb2312")))
             except UnicodeDecodeError:
                 continue
     return found
+
+
+def common_first(font, codepoints):
+    """Renumber the glyphs: those of `codepoints` first, in that order, then the rest.
+
+    The renderer keeps, in each PDF, every glyph id up to the highest one the letter uses
+    (empty, but each costs its slot): with the common hanzi first, a letter that uses
+    only those never pays for the rarer ones.
+    """
+    from fontTools.ttLib.reorderGlyphs import reorderGlyphs
+
+    old = font.getGlyphOrder()
+    cmap = font.getBestCmap()
+    rank = {}
+    for codepoint in codepoints:
+        if (name := cmap.get(codepoint)) is not None:
+            rank.setdefault(name, len(rank))
+    position = {name: n for n, name in enumerate(old)}
+    new = [old[0], *sorted(old[1:], key=lambda name: (name not in rank, rank.get(name, 0),
+                                                     position[name]))]
+    top = font["CFF "].cff.topDictIndex[0] if "CFF " in font else None
+    fd_of = ({name: top.FDSelect[position[name]] for name in old}
+             if top is not None and hasattr(top, "FDSelect") else None)
+    reorderGlyphs(font, new)
+    if fd_of is not None:  # a CID-keyed CFF: each glyph keeps its font dictionary
+        top.FDSelect.gidArray = [fd_of[name] for name in new]
+    return font
 
 
 def expand(ranges):
@@ -116,12 +145,16 @@ class Command(BaseCommand):
                 raise CommandError(f"{source} not found: install fonts-noto-core")
             font = subset(TTFont(source), expand(ARABIC_RANGES), DROPPED_FEATURES["naskh"])
             made.append((out / f"NotoNaskhArabic-{weight}.subset.woff2", font))
-        chinese = gb2312() | expand(CJK_RANGES) | {ord(c) for c in options["add"]}
+        # Latin, the punctuation letters use (GB 2312's middle dot is U+30FB, not the
+        # U+00B7 that Chinese names are written with), then GB 2312 in its order.
+        order = [*range(0x20, 0x7F), 0xA0, 0xB7, *range(0x2010, 0x2028), *gb2312()]
+        chinese = set(order) | expand(CJK_RANGES) | {ord(c) for c in options["add"]}
         for weight in WEIGHTS:
             source = Path(options["cjk"]) / CJK.format(weight=weight)
             if not source.is_file():
                 raise CommandError(f"{source} not found: install fonts-noto-cjk")
-            font = subset(cjk_face(source), chinese, DROPPED_FEATURES["cjk"])
+            font = common_first(subset(cjk_face(source), chinese, DROPPED_FEATURES["cjk"]),
+                                order)
             made.append((out / f"NotoSerifCJKsc-{weight}.subset.woff2", font))
         for path, font in made:
             # Reproducible: the same sources give the same bytes.
