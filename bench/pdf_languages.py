@@ -43,8 +43,12 @@ def main():
         render_letter_pdf(letter)
 
     times = {name: [] for name in letters}
-    for _ in range(args.rounds):
-        for name, letter in letters.items():
+    names = list(letters)
+    for round_ in range(args.rounds):
+        # Each round starts with another letter: no letter always runs first.
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            letter = letters[name]
             start = time.perf_counter()
             render_letter_pdf(letter)
             times[name].append(time.perf_counter() - start)
