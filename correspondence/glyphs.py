@@ -89,10 +89,11 @@ def uncovered_characters(html, *texts):
 
 
 def describe(chars):
-    """“联, 合 (U+8054, U+5408)”, the first LISTED of them, and how many more."""
+    """“न (U+0928 DEVANAGARI LETTER NA), 😀 (U+1F600 GRINNING FACE)”: the first LISTED of
+    them, with their Unicode names, and how many more."""
     shown = chars[:LISTED]
-    codes = ", ".join(f"U+{ord(c):04X}" for c in shown)
-    text = f"{', '.join(shown)} ({codes})"
+    text = ", ".join(f"{c} (U+{ord(c):04X} {unicodedata.name(c, '')})".replace(" )", ")")
+                     for c in shown)
     if len(chars) > LISTED:
         more = len(chars) - LISTED
         text += " " + ngettext("and %(count)d more", "and %(count)d more", more) % {

@@ -404,7 +404,7 @@ def document_html(letter, sheets=None):
         footer = _("Verification code %(code)s") % {"code": letter.verification_code}
     else:
         footer = _("Draft: not issued")
-        watermark = watermark_url(footer)
+        watermark = watermark_url(footer, letter.language)
     enclosed = len(sheets) - 1 + len(annexes_of(sheets))
     description = _("%(subject)s, from %(sender)s, with %(count)d enclosure(s)") % {
         "subject": letter.subject, "sender": letter.sender.name, "count": enclosed}

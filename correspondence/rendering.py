@@ -275,9 +275,70 @@ def _typeset_text(text):
     return "".join([*pieces, _typeset_words("".join(run))])
 
 
-def typeset(html):
+# --- Left-to-right runs inside right-to-left text ----------------------------------------
+
+# The renderer has no `unicode-bidi`: a symbol, a time range or a Latin name inside Arabic
+# text is reordered by the bidirectional algorithm ("A/71/L.69*" prints as "*A/71/L.69",
+# "10:00 - 13:00" as "13:00 - 10:00") unless it is set apart. An element with `dir="ltr"`
+# is (in the renderer and in browsers alike): such runs are wrapped in one.
+RTL_LANGUAGES = {"ar"}
+_LTR = "A-Za-z0-9\u00c0-\u024f"  # Latin letters and Western digits
+_INNER = "\\-./:*%+_\u2019\u2010\u2011"  # inside a symbol, a time, a number
+_TOKEN = rf"\(?[{_LTR}](?:[{_LTR}{_INNER}()]*[{_LTR}*%)])?"
+# Tokens joined by a dash ("10:00 - 13:00", "2016-2017"), or by spaces before a word
+# ("H.E. Mr. Peter Thomson", "New York"); not "2016 (A/71/L.1)": those are read apart.
+_JOIN = "(?:[ \u00a0]*[-\u2013][ \u00a0]*|\\.?[ \u00a0]+(?=[A-Za-z\u00c0-\u024f]))"
+# Never inside a character reference ("&amp;", "&#39;") of the escaped text.
+_LTR_RUN = re.compile(rf"(?<![&#{_LTR}]){_TOKEN}(?:{_JOIN}{_TOKEN})*")
+
+
+def is_rtl(language):
+    return (language or "").split("-")[0].lower() in RTL_LANGUAGES
+
+
+def _balanced(run):
+    """The run without a parenthesis that opens or closes outside it."""
+    while run.endswith(")") and run.count(")") > run.count("("):
+        run = run[:-1]
+    while run.startswith("(") and run.count("(") > run.count(")"):
+        run = run[1:]
+    return run
+
+
+def _ltr_pieces(text):
+    """The text cut into (piece, whether it is a left-to-right run)."""
+    pieces, position = [], 0
+    for match in _LTR_RUN.finditer(text):
+        run = _balanced(match.group())
+        start = match.start() + match.group().index(run) if run else match.end()
+        if not run:
+            continue
+        pieces.append((text[position:start], False))
+        pieces.append((run, True))
+        position = start + len(run)
+    pieces.append((text[position:], False))
+    return [(piece, ltr) for piece, ltr in pieces if piece]
+
+
+def _ltr_span(run):
+    return f'<span dir="ltr">{run}</span>'
+
+
+def isolate_ltr(html):
+    """HTML (escaped text and tags) with each left-to-right run of its text in a
+    `dir="ltr"` span: for right-to-left letters. Tags and attributes are left as they are."""
+    parts = _TAG.split(html)
+    for i in range(0, len(parts), 2):
+        if parts[i].strip():
+            parts[i] = "".join(_ltr_span(piece) if ltr else piece
+                               for piece, ltr in _ltr_pieces(parts[i]))
+    return "".join(parts)
+
+
+def typeset(html, *, rtl=False):
     """Sanitised HTML with no-break spaces and unbroken words where the originals never
-    break (the rules above); tags, attributes and URLs are left as they are.
+    break (the rules above); tags, attributes and URLs are left as they are. In a
+    right-to-left text (`rtl`), left-to-right runs are set apart too (`isolate_ltr`).
 
     Elements nested deeper than MAX_DEPTH (raw HTML can nest without Markdown's
     containers) are unwrapped, their text kept, so the page and the PDF stay shallow.
@@ -296,6 +357,9 @@ def typeset(html):
                 kept.append(len(kept) < MAX_DEPTH)
                 if not kept[-1]:
                     parts[i] = ""
+        elif part.strip() and rtl:
+            parts[i] = "".join(_ltr_span(_typeset_text(piece)) if ltr else _typeset_text(piece)
+                               for piece, ltr in _ltr_pieces(part))
         elif part.strip():
             parts[i] = _typeset_text(part)
     return "".join(parts)
@@ -317,9 +381,10 @@ def _allowed_value(tag, attribute, value):
     return value
 
 
-def render_body(text):
+def render_body(text, language="en"):
     """The body's HTML: Markdown converted, then everything outside the allow-list removed,
-    then typeset (`typeset`).
+    then typeset (`typeset`; in a right-to-left `language`, with its left-to-right runs set
+    apart).
 
     Raw HTML written in the Markdown goes through the same sanitiser: a <script>, an
     event handler, a style attribute, an iframe, a form or an image never survives.
@@ -341,14 +406,17 @@ def render_body(text):
     )
     # Raw HTML blocks reach the sanitiser inside paragraphs, which leave empty ones around.
     clean = _EMPTY_PARAGRAPH.sub("", clean)
-    return mark_safe(typeset(clean))  # noqa: S308 - sanitised, then only spans added
+    return mark_safe(typeset(clean, rtl=is_rtl(language)))  # noqa: S308 - spans added
 
 
-def render_lines(text):
-    """A block printed line by line (an addressee block), with the body's inline Markdown."""
+def render_lines(text, language="en"):
+    """A block printed line by line (an addressee block), with the body's inline Markdown;
+    in a right-to-left `language`, with its left-to-right runs set apart."""
     html = markdown.markdown(text or "", extensions=["nl2br"], output_format="html")
     clean = nh3.clean(html, tags=ALLOWED_TAGS - {"a"}, attributes={}, strip_comments=True)
     # No newline after a line break: in the PDF's footnote area (where the addressee
     # flows) the renderer would print it as a second, empty line.
     clean = clean.replace("<br>\n", "<br>")
+    if is_rtl(language):
+        clean = isolate_ltr(clean)
     return mark_safe(clean)  # noqa: S308 - nh3's output is the sanitised allow-list

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.validators import validate_multi_line, validate_single_line
 
+from ..dates import letter_date
 from ..rendering import render_body, render_lines
 from .stored import StoredFile, annex_storage
 
@@ -400,11 +401,11 @@ class Letter(models.Model):
 
     @property
     def body_html(self):
-        return render_body(self.body)
+        return render_body(self.body, self.language)
 
     @property
     def addressee_html(self):
-        return render_lines(self.addressee)
+        return render_lines(self.addressee, self.language)
 
     @property
     def printed_reference(self):
@@ -415,7 +416,7 @@ class Letter(models.Model):
 
     @property
     def bookmark_label(self):
-        date = f"{self.date:%-d %B %Y}" if self.date else _("undated")
+        date = letter_date(self.date, self.language) if self.date else _("undated")
         return f"{self.sender.name}, {date}"
 
     @cached_property

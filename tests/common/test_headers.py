@@ -10,10 +10,11 @@ import pytest
 from django.conf import settings
 from django.templatetags.static import static
 from django.test import Client
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from common.headers import permissions_policy
-from correspondence.watermark import watermark_svg
+from correspondence.watermark import static_name, watermark_svg
 from tests.processes import AppServer, project_env
 
 pytestmark = pytest.mark.django_db
@@ -148,13 +149,16 @@ def test_templates_served_to_browsers_have_no_inline_script_or_style():
 
 def test_the_drafts_watermark_file_is_the_one_the_pdf_draws():
     """The page of a draft shows its watermark from a static file (no inline style): the
-    same image the PDF draws, for the site's one language."""
-    assert [code for code, _name in settings.LANGUAGES] == ["en"], (
-        "a second language needs its own watermark file")
-    stored = (ROOT / "static/img/draft-watermark.svg").read_text().strip()
+    same image the PDF draws, one file per language, each named in letter-draft.css."""
+    draft_css = (ROOT / "static/css/letter-draft.css").read_text()
+    for code, _name in settings.LANGUAGES:
+        name = static_name(code)
+        stored = (ROOT / "static" / name).read_text().strip()
+        with translation.override(code):
+            drawn = watermark_svg(_("Draft: not issued"), code)
 
-    assert stored == watermark_svg(_("Draft: not issued")), (
-        "regenerate static/img/draft-watermark.svg from correspondence.watermark.watermark_svg")
+        assert stored == drawn, f"regenerate static/{name}: manage.py draw_watermarks"
+        assert f"url(../{name})" in draft_css
 
 
 @pytest.fixture
