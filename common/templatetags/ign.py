@@ -2,8 +2,6 @@
 inside right-to-left pages, and link a page to its other languages."""
 
 from django import template
-from django.conf import settings
-from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.translation import get_language, get_language_bidi
 from modeltranslation.utils import build_localized_fieldname
