@@ -68,7 +68,7 @@ def test_export_escapes_every_column_and_survives_an_import(missions):
 
     [row] = [r for r in csv.reader(io.StringIO(text, newline="")) if r[0] == "ROU"]
     assert row[1:] == [romania.name, "'=HYPERLINK(\"http://evil.example\")\rNew York",
-                       "'-registry@romania.example; =cmd@romania.example"]
+                       "'-registry@romania.example; =cmd@romania.example", "en"]
     assert (summary.added, summary.removed) == (0, 0)
     assert snapshot() == before
 
@@ -114,7 +114,8 @@ def test_bad_file_reports_every_bad_row_by_line_and_imports_nothing(missions):
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    (b"code,name\nROU,x\n", "line 1: The header must be: state_code,mission_name,address,emails."),
+    (b"code,name\nROU,x\n", "line 1: The header must be: "
+     "state_code,mission_name,address,emails,preferred_language."),
     (b"\xff\xfe\x00bad", "line 0: The file is not UTF-8 text."),
     (HEADER.encode(), "line 0: The file has no rows."),
     ((HEADER + "ROU,Mission,,a@b.example,extra\n").encode(), "line 2: expected 4 columns."),
