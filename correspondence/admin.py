@@ -30,9 +30,9 @@ from .services import (
     add_version_problems,
     corrected_packet_problems,
     glyph_problem,
+    letter_add_version,
     letter_correct,
     letter_correct_packet,
-    letter_add_version,
     letter_issue,
     packet_replacements,
 )

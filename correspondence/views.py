@@ -1,11 +1,11 @@
 """The letters archive: issued letters in HTML and as distributed in PDF, and verification."""
 
 from django.conf import settings
+from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
-from django.db.models import Prefetch
-from django.db.models.functions import Coalesce
 from django.utils.http import parse_etags
 from django.utils.text import get_text_list
 from django.utils.translation import get_language

@@ -395,6 +395,11 @@ class Letter(models.Model):
             self._take_from_original()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        """The page of this version, under its own language's prefix."""
+        with translation.override(self.language):
+            return reverse("correspondence:detail", kwargs={"slug": self.slug})
+
     def _take_from_original(self):
         original = type(self).objects.get(pk=self.version_of_id)
         if original.version_of_id:
@@ -405,11 +410,6 @@ class Letter(models.Model):
                                     "original."), code="version_same_language")
         for name in self.FROM_ORIGINAL:
             setattr(self, name, getattr(original, name))
-
-    def get_absolute_url(self):
-        """The page of this version, under its own language's prefix."""
-        with translation.override(self.language):
-            return reverse("correspondence:detail", kwargs={"slug": self.slug})
 
     # --- language versions ----------------------------------------------------------
     @property
