@@ -203,6 +203,9 @@ def test_verification_knows_every_version(client, pga_letter, french):
     assert by_code.context["letter"] == french
     assert by_file.context["letter"] == french
     assert english.context["letter"] == pga_letter
+    assert "It is the French version of a letter whose original is in English." in \
+        text_of(by_file)
+    assert "It is the original, in English." in text_of(english)
 
 
 def test_the_list_shows_one_line_per_letter_with_its_languages(client, pga_letter, french):
