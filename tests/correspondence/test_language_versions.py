@@ -297,3 +297,22 @@ def test_the_admin_adds_a_language_version(admin_client, pga_letter):
     assert "“xx” is not one of the official languages." in text_of(bad)
     assert Signatory.objects.filter(letter=version).count() == 1
     assert Letterhead.objects.count() >= 1
+
+
+def test_the_admin_form_keeps_one_address_per_letter(pga_letter, co_chairs_letter):
+    from correspondence.forms import LetterAdminForm
+
+    letter_add_version(letter=pga_letter, language="fr", by=None)
+    draft = make_letter()
+    fields = {"session": draft.session_id, "letterhead": draft.letterhead_id,
+              "subject": "x", "addressee": "x", "audience": "members", "salutation": "x",
+              "complimentary_close": "x", "date": "2017-03-01"}
+
+    taken = LetterAdminForm({**fields, "slug": co_chairs_letter.slug, "language": "fr"},
+                            instance=draft)
+    free = LetterAdminForm({**fields, "slug": "a-new-address", "language": "fr"},
+                           instance=draft)
+
+    assert taken.errors["slug"] == [
+        "This address is taken by another letter (in one of its language versions)."]
+    assert free.is_valid(), free.errors
