@@ -25,7 +25,7 @@ class ClusterDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             meetings=self.object.meetings.with_related().order_by("-starts_at"),
-            letters=self.object.letters.public().with_enclosure_notices()
+            letters=self.object.letters.public().originals().with_enclosure_notices()
             .order_by("-date", "-pk"),
             **kwargs,
         )

@@ -1,12 +1,13 @@
 """The Secretariat's admin for letters: prepare, preview, issue and correct."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -27,8 +28,10 @@ from .forms import EnclosureAdminForm, LetterAdminForm, LetterheadAdminForm, Sig
 from .models import Enclosure, Letter, Letterhead, Signatory
 from .pdf import UnreadableAnnex, layout_warnings, render_letter_pdf
 from .services import (
+    add_version_problems,
     corrected_packet_problems,
     glyph_problem,
+    letter_add_version,
     letter_correct,
     letter_correct_packet,
     letter_issue,
@@ -96,9 +99,10 @@ class LetterheadAdmin(TranslatedFieldsAdminMixin, SimpleHistoryAdmin):
 @admin.register(Letter)
 class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     form = LetterAdminForm
-    list_display = ["subject", "date", "sender_display", "status", "issued_at"]
-    list_filter = ["status", "letterhead", "session"]
-    list_select_related = ["letterhead"]
+    list_display = ["subject", "date", "sender_display", "language_display", "status",
+                    "issued_at"]
+    list_filter = ["status", "language", "letterhead", "session"]
+    list_select_related = ["letterhead", "version_of"]
     # The signatories too: "Lajcak" finds the letters signed "Lajčák".
     search_fields = ["slug", "verification_code", *accent_insensitive(
         "subject", "body", "signatories__block", "signatories__person__given_name",
@@ -107,8 +111,13 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["subject"]}
     autocomplete_fields = ["session", "letterhead", "recipients", "clusters", "meetings",
                            "documents"]
-    readonly_fields = ["status", "corrects", "correction_number", "issued_at", "issued_by",
-                       "verification_code", "sha256", "sender_as_issued"]
+    readonly_fields = ["language_versions", "status", "corrects", "correction_number",
+                       "issued_at", "issued_by", "verification_code", "sha256",
+                       "sender_as_issued"]
+    # What a language version shares with its original (Letter.FROM_ORIGINAL): shown, not
+    # edited, on a version.
+    SHARED_WITH_ORIGINAL = ["session", "letterhead", "slug", "date", "reference", "audience",
+                            "recipients", "language"]
     inlines = [SignatoryInline, EnclosureInline]
     actions = ["issue_selected"]
     change_form_template = "admin/correspondence/letter/change_form.html"
@@ -122,6 +131,37 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
         """The letterhead as the letter shows it for ever (an edit of the letterhead since
         changes drafts only); empty for a draft, which shows the letterhead as it is."""
         return "" if letter.is_draft else f"{letter.sender_name} ({letter.sender_paper_size})"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not obj.is_original:
+            fields += [f for f in self.SHARED_WITH_ORIGINAL if f not in fields]
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None and not obj.is_original else super(
+            ).get_prepopulated_fields(request, obj)
+
+    @admin.display(description=gettext_lazy("language"), ordering="language")
+    def language_display(self, letter):
+        """"English (original)", or "French (version)": the original language is marked."""
+        if letter.is_original:
+            return _("%(language)s (original)") % {"language": letter.language_name}
+        return _("%(language)s (version of the %(original)s original)") % {
+            "language": letter.language_name, "original": letter.version_of.language_name}
+
+    @admin.display(description=gettext_lazy("language versions"))
+    def language_versions(self, letter):
+        """This row's language (the original marked) and links to the letter's other rows."""
+        if letter.pk is None:
+            return "-"
+        original = letter.original
+        rows = [original, *original.translations.order_by("language")]
+        return format_html_join(", ", '<a href="{}" lang="{}">{}</a>{}', (
+            (self._change_url(row), row.language, row.language_name,
+             format_html(" <strong>{}</strong>", _("(original)")) if row.is_original else
+             format_html(" ({})", row.get_status_display()))
+            for row in rows))
 
     def has_change_permission(self, request, obj=None):
         # An issued letter is shown read-only; a crafted POST to its form gets a 403.
@@ -176,6 +216,8 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
                  name="correspondence_letter_correct"),
             path("<int:pk>/correct-packet/", wrap(self.correct_packet_view),
                  name="correspondence_letter_correct_packet"),
+            path("<int:pk>/add-version/", wrap(self.add_version_view),
+                 name="correspondence_letter_add_version"),
             path("<int:pk>/distribution/to-original-missions/",
                  wrap(self.distribute_to_original_view),
                  name="correspondence_letter_distribute_original"),
@@ -263,6 +305,37 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
         return self._start_correction(request, letter, letter_correct_packet, _(
             "Corrected packet %(number)s created as a draft, enclosing the current "
             "corrections: check it, then issue it."))
+
+    def add_version_view(self, request, pk):
+        """Choose a language, then start the letter's version in it (a draft to translate)."""
+        letter = self._letter(request, pk)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        original = letter.original
+        taken = {original.language, *original.translations.values_list("language", flat=True)}
+        choices = [(code, name) for code, name in settings.LANGUAGES if code not in taken]
+        if request.method == "POST":
+            language = request.POST.get("language", "")
+            problems = add_version_problems(original, language)
+            if not problems:
+                try:
+                    version = letter_add_version(letter=original, language=language,
+                                                 by=request.user)
+                except ValidationError as exc:
+                    problems = exc.messages
+            if not problems:
+                self.message_user(request, _(
+                    "The %(language)s version was created as a draft: translate its subject, "
+                    "addressee, salutation, close and signature blocks, write its body, then "
+                    "issue it.") % {"language": version.language_name}, messages.SUCCESS)
+                return HttpResponseRedirect(self._change_url(version))
+            return TemplateResponse(request, "admin/correspondence/letter/add_version.html", {
+                **self.admin_site.each_context(request), "opts": self.model._meta,
+                "original": original, "title": _("Add a language version"),
+                "choices": choices, "problems": problems}, status=400)
+        return TemplateResponse(request, "admin/correspondence/letter/add_version.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "original": original, "title": _("Add a language version"), "choices": choices})
 
     def distribute_to_original_view(self, request, pk):
         """Confirm, then send an issued correction to the missions its original went to."""

@@ -83,7 +83,23 @@ class LetterAdminForm(forms.ModelForm):
         slug = self.cleaned_data["slug"]
         if slug in RESERVED_SLUGS:
             raise forms.ValidationError(_("This address is reserved; choose another slug."))
+        # One address, one letter: its language versions share it, no other letter may take
+        # it in another language.
+        others = Letter.objects.filter(slug=slug)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk).exclude(version_of=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_(
+                "This address is taken by another letter (in one of its language versions)."))
         return slug
+
+    def clean_language(self):
+        language = self.cleaned_data["language"]
+        if self.instance.pk and self.instance.translations.filter(language=language).exists():
+            raise forms.ValidationError(_(
+                "This letter already has a version in this language: the original's "
+                "language must differ from its versions'."))
+        return language
 
     def clean_body(self):
         body = self.cleaned_data["body"]

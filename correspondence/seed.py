@@ -62,7 +62,7 @@ PGA = {
 
 
 def _letter(session, data, people, encloses=None, *, announces=False):
-    letter = Letter.objects.filter(slug=data["slug"]).first()
+    letter = Letter.objects.originals().filter(slug=data["slug"]).first()
     if letter is not None:
         return letter
     name, heading = LETTERHEADS[data["letterhead"]]

@@ -3,6 +3,7 @@
 import hashlib
 import re
 
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,9 +29,10 @@ def issue_problems(letter):
     if not letter.is_draft:
         problems.append(_("This letter has already been issued."))
         return problems
+    problems += version_problems(letter)
     if letter.date is None:
         problems.append(_("The letter has no date."))
-    if not letter.body.strip():
+    if not letter.body.strip() and letter.is_original:
         problems.append(_("The letter's body is empty."))
     problems += body_problems(letter.body)
     if not letter.signatories.exists():
@@ -59,6 +61,35 @@ def issue_problems(letter):
     missing = glyph_problem(letter)
     if missing:
         problems.append(missing)
+    return problems
+
+
+def language_label(code):
+    """The language's name in the current language ("French")."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+def version_problems(letter):
+    """What prevents issuing a language version: an unknown language, an original not yet
+    issued, or no text of its own."""
+    problems = []
+    if letter.language not in dict(settings.LANGUAGES):
+        problems.append(_("“%(code)s” is not one of the official languages.") % {
+            "code": letter.language})
+    if letter.is_original:
+        return problems
+    original = letter.version_of
+    language = language_label(letter.language)
+    if not original.is_public:
+        problems.append(_("Issue the original (%(language)s) before its language versions.")
+                        % {"language": language_label(original.language)})
+    if not letter.body.strip():
+        problems.append(_("The %(language)s version has no text: write its body before "
+                          "issuing it.") % {"language": language})
+    elif letter.body.strip() == original.body.strip():
+        problems.append(_("The %(language)s version's body is still the original's text: "
+                          "write it in %(language)s before issuing it.") % {
+            "language": language})
     return problems
 
 
@@ -106,11 +137,13 @@ def letter_issue(*, letter, by, at=None):
     """
     with transaction.atomic():
         letter = Letter.objects.select_for_update(of=("self", "letterhead")).select_related(
-            "letterhead", "corrects").get(pk=letter.pk)
+            "letterhead", "corrects", "version_of").get(pk=letter.pk)
+        if letter.version_of_id and letter.is_draft:
+            letter._take_from_original()  # the original's date, sender, symbol as they are now
         problems = issue_problems(letter)
         if problems:
             raise ValidationError(problems)
-        for column, value in sender_snapshot(letter.letterhead).items():
+        for column, value in sender_snapshot(letter.letterhead, letter.language).items():
             setattr(letter, column, value)
         letter.issued_at = (at or timezone.now()).replace(microsecond=0)
         letter.issued_by = by
@@ -122,14 +155,22 @@ def letter_issue(*, letter, by, at=None):
         letter.status = Letter.Status.ISSUED
         letter.save()
         # Issued first, superseding after: the database lets a letter become superseded
-        # only while a later issued correction of its chain exists.
+        # only while a later issued correction of its chain, in its language, exists.
         if letter.corrects_id:
-            Letter.objects.filter(
-                Q(pk=letter.corrects_id) | Q(corrects_id=letter.corrects_id),
+            chain_in_language(letter.corrects_id, letter.language).filter(
+                Q(correction_number__isnull=True)
+                | Q(correction_number__lt=letter.correction_number),
                 status=Letter.Status.ISSUED,
             ).exclude(pk=letter.pk).update(
                 status=Letter.Status.SUPERSEDED, updated_at=timezone.now())
     return letter
+
+
+def chain_in_language(chain_id, language):
+    """The rows of a chain of corrections in one language: the letter's version in it, and
+    each correction's."""
+    return Letter.objects.filter(
+        Q(pk=chain_id) | Q(version_of_id=chain_id) | Q(corrects_id=chain_id), language=language)
 
 
 def letter_correct(*, letter, by):
@@ -150,7 +191,7 @@ def letter_correct(*, letter, by):
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
         if letter.is_draft:
             raise ValidationError(_("Only an issued letter can be corrected."))
-        original = letter.corrects or letter
+        original = Letter.objects.get(pk=letter.chain_id)
         pending = original.corrections.filter(status=Letter.Status.DRAFT).first()
         if pending is not None:
             raise ValidationError(_("A correction (%(slug)s) is already being prepared.") % {
@@ -158,6 +199,9 @@ def letter_correct(*, letter, by):
         number = (original.corrections.aggregate(n=Max("correction_number"))["n"] or 0) + 1
         suffix = f"-corr{number}"
         slug = original.slug[:Letter._meta.get_field("slug").max_length - len(suffix)] + suffix
+        # The subject in the letter's language: that of the first letter's version in it.
+        base = (chain_in_language(original.pk, letter.language).filter(corrects__isnull=True)
+                .first() or original)
         if Letter.objects.filter(slug=slug).exists():
             raise ValidationError(_("The address %(slug)s is already taken by another letter.")
                                   % {"slug": slug})
@@ -165,7 +209,7 @@ def letter_correct(*, letter, by):
             session=letter.session, letterhead=letter.letterhead,
             slug=slug, date=timezone.localdate(),
             place=one_line(letter.place), reference=one_line(original.reference),
-            subject=f"{one_line(original.subject)} (Corr.{number})"[:300],
+            subject=f"{one_line(base.subject)} (Corr.{number})"[:300],
             addressee=letter.addressee, audience=letter.audience,
             salutation=one_line(letter.salutation), body=letter.body,
             complimentary_close=one_line(letter.complimentary_close), language=letter.language,
@@ -191,6 +235,80 @@ def letter_correct(*, letter, by):
                 change_message=_("Started as Corr.%(number)d of “%(slug)s”.") % {
                     "number": number, "slug": original.slug})
     return correction
+
+
+def add_version_problems(letter, language):
+    """What prevents adding a version of `letter` in `language`, as messages."""
+    original = letter.original
+    if language not in dict(settings.LANGUAGES):
+        return [_("“%(code)s” is not one of the official languages.") % {"code": language}]
+    if language == original.language:
+        return [_("The original is in %(language)s already.") % {
+            "language": language_label(language)}]
+    existing = original.translations.filter(language=language).first()
+    if existing is not None:
+        return [_("This letter already has a %(language)s version (%(status)s).") % {
+            "language": language_label(language), "status": existing.get_status_display()}]
+    return []
+
+
+def enclosed_version(enclosed, language):
+    """What a cover letter in `language` encloses in place of `enclosed`: the enclosed
+    letter's version in that language where one exists (issued or not), else `enclosed`."""
+    if enclosed is None or enclosed.language == language:
+        return enclosed
+    original = enclosed.original
+    if original.language == language:
+        return original
+    return original.translations.filter(language=language).first() or enclosed
+
+
+def letter_add_version(*, letter, language, by):
+    """Start a language version of a letter: a draft in `language`, to be translated.
+
+    Side effects: creates a draft that is a version of the letter's original (one symbol,
+    one address: it shares the original's slug, session, sender, recipients, date and
+    reference, see `Letter.FROM_ORIGINAL`), copying the original's subject, addressee,
+    salutation, close, references, signatories and enclosures for the translator to
+    translate; its body starts empty (a version is issued only with its own text). Each
+    enclosed letter is replaced by its version in `language` where one exists, else kept
+    (the page and the PDF then say in which language it is enclosed). When `by` is a user,
+    the draft's admin history records it. Raises ValidationError if the language is not an
+    official one, is the original's, or the letter already has a version in it.
+    """
+    with transaction.atomic():
+        original = Letter.objects.select_for_update().get(pk=letter.original.pk)
+        problems = add_version_problems(original, language)
+        if problems:
+            raise ValidationError(problems)
+        version = Letter(
+            version_of=original, language=language, subject=original.subject,
+            place=original.place, addressee=original.addressee,
+            salutation=original.salutation, body="",
+            complimentary_close=original.complimentary_close,
+        )
+        version.save()  # takes the shared fields from the original
+        version.recipients.set(original.recipients.all())
+        version.clusters.set(original.clusters.all())
+        version.meetings.set(original.meetings.all())
+        version.documents.set(original.documents.all())
+        Signatory.objects.bulk_create([
+            Signatory(letter=version, position=s.position, person_id=s.person_id,
+                      block=s.block, signature_id=s.signature_id)
+            for s in original.signatories.all()
+        ])
+        Enclosure.objects.bulk_create([
+            Enclosure(letter=version, position=e.position, title=e.title,
+                      enclosed_letter=enclosed_version(e.enclosed_letter, language),
+                      annex=e.annex.name)
+            for e in original.enclosures.select_related("enclosed_letter__version_of")
+        ])
+        if by is not None:
+            LogEntry.objects.log_actions(
+                by.pk, [version], ADDITION, single_object=True,
+                change_message=_("Started as the %(language)s version of “%(slug)s”.") % {
+                    "language": language_label(language), "slug": original.slug})
+    return version
 
 
 def packet_replacements(letter):

@@ -1,10 +1,14 @@
 """The letters archive: issued letters in HTML and as distributed in PDF, and verification."""
 
 from django.conf import settings
+from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.http import parse_etags
+from django.utils.text import get_text_list
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView
@@ -34,10 +38,31 @@ class LetterListView(LetterSearchMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return self.search(
-            Letter.objects.public().select_related("session", "letterhead")
-            .with_enclosure_notices()
-        )
+        """One line per letter (its original), whichever of its versions the search found;
+        each line knows its public versions (`public_versions`), to show the languages and
+        the version in the page's language."""
+        found = self.search(Letter.objects.public()).annotate(
+            family=Coalesce("version_of_id", "pk")).values("family")
+        return (Letter.objects.public().originals().filter(pk__in=found)
+                .select_related("session", "letterhead").with_enclosure_notices()
+                .prefetch_related(Prefetch(
+                    "translations", queryset=Letter.objects.public().order_by("pk"),
+                    to_attr="public_versions")))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        language = get_language()
+        for letter in context["letters"]:
+            rows = [letter, *letter.public_versions]
+            letter.languages = sorted_languages(rows)
+            letter.shown = next((row for row in rows if row.language == language), letter)
+        return context
+
+
+def sorted_languages(rows):
+    """[(code, name in the current language)] of the rows' languages, in LANGUAGES order."""
+    have = {row.language for row in rows}
+    return [(code, name) for code, name in settings.LANGUAGES if code in have]
 
 
 @method_decorator(public_cache, name="dispatch")
@@ -47,7 +72,18 @@ class LetterDetailView(DetailView):
 
     def get_queryset(self):
         return visible_letters(self.request).select_related(
-            "session", "letterhead", "corrects").prefetch_related("signatories")
+            "session", "letterhead", "corrects", "version_of").prefetch_related("signatories")
+
+    def get_object(self, queryset=None):
+        """The version in the page's language; where the letter has none (that the reader
+        may see), its original, which the page marks with its own language."""
+        rows = list(self.get_queryset().filter(slug=self.kwargs["slug"]))
+        language = get_language()
+        found = (next((row for row in rows if row.language == language), None)
+                 or next((row for row in rows if row.is_original), None))
+        if found is None:
+            raise Http404
+        return found
 
     def get_context_data(self, **kwargs):
         enclosures = list(self.object.enclosures.select_related(
@@ -55,10 +91,36 @@ class LetterDetailView(DetailView):
         superseded = {n.letter.pk: n for n in self.object.superseded_enclosures}
         for enclosure in enclosures:
             enclosure.superseded = superseded.get(enclosure.enclosed_letter_id)
+            enclosed = enclosure.enclosed_letter
+            # An enclosure in another language, whose version in the letter's language was
+            # issued after: the page links it (the PDF as issued stays as it was).
+            enclosure.version_now = (
+                enclosed.original.version_in(self.object.language)
+                if enclosed is not None and enclosed.language != self.object.language
+                else None)
         if self.object.is_draft:  # the preview names what the PDF could not print
             kwargs["glyph_problem"] = glyph_problem(self.object)
-        return super().get_context_data(enclosures=enclosures,
-                                        watermarked=self.object.is_draft, **kwargs)
+        language = get_language()
+        return super().get_context_data(
+            enclosures=enclosures, watermarked=self.object.is_draft,
+            # The page's language has no version of the letter: the original is shown.
+            not_in_page_language=self.object.language != language,
+            page_language=language, other_versions=self.object.other_versions,
+            correction_scope=correction_scope(self.object), **kwargs)
+
+
+def correction_scope(letter):
+    """For a correction not in every language: which language versions it applies to, as
+    the United Nations prints it ("French only", "English and French only"); else ""."""
+    if not letter.corrects_id:
+        return ""
+    codes = letter.correction_languages
+    if len(codes) == len(settings.LANGUAGES):
+        return ""
+    names = dict(settings.LANGUAGES)
+    # Translators: the languages a correction applies to, as in "English and French only".
+    return _("%(languages)s only") % {
+        "languages": get_text_list([str(names[code]) for code in codes], _("and"))}
 
 
 def stored_bytes_response(request, *, sha256, content, content_type, filename):
@@ -85,13 +147,18 @@ def letter_pdf(request, slug):
     cache serves a stored download without checking the content version. The ETag is the
     bytes' SHA-256.
     """
-    stored = Letter.objects.public().filter(slug=slug, pdf__isnull=False).values_list(
+    # The PDF of the version in the URL's language; none in it is a 404 (the letter's page
+    # in that language links the original's PDF): a URL names one version's bytes, for ever.
+    stored = Letter.objects.public().filter(
+        slug=slug, language=get_language(), pdf__isnull=False).values_list(
         "pdf_id", "pdf__content").first()
     if stored is None:
         raise Http404
     sha256, pdf = stored
+    language = get_language()
+    filename = f"{slug}.pdf" if language == settings.LANGUAGE_CODE else f"{slug}.{language}.pdf"
     response = stored_bytes_response(request, sha256=sha256, content=bytes(pdf),
-                                     content_type="application/pdf", filename=f"{slug}.pdf")
+                                     content_type="application/pdf", filename=filename)
     response["Cache-Control"] = "public, max-age=3600"
     return response
 

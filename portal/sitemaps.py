@@ -51,7 +51,7 @@ class ClusterSitemap(Sitemap):
 
 class LetterSitemap(Sitemap):
     def items(self):
-        return Letter.objects.public().only("slug", "updated_at").order_by("pk")
+        return Letter.objects.public().only("slug", "updated_at", "language").order_by("pk")
 
     def lastmod(self, letter):
         return letter.updated_at

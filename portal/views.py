@@ -20,7 +20,8 @@ def home(request):
         )
         if next_meeting is None:
             last_meeting = Meeting.objects.with_related().past().first()
-        letters = Letter.objects.public().with_enclosure_notices().order_by("-date", "-pk")[:5]
+        letters = (Letter.objects.public().originals().with_enclosure_notices()
+                   .order_by("-date", "-pk")[:5])
     return render(request, "portal/home.html", {
         "session": session, "co_chairs": co_chairs, "next_meeting": next_meeting,
         "last_meeting": last_meeting,

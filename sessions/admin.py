@@ -149,9 +149,10 @@ class MissionAddressInline(admin.TabularInline):
 
 @admin.register(Mission)
 class MissionAdmin(KeptByRecordsAdminMixin, MissionDirectoryAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "state", "regional_group", "address_count", "active"]
+    list_display = ["name", "state", "regional_group", "address_count", "preferred_language",
+                    "active"]
     list_select_related = ["state"]
-    list_filter = ["active", "state__kind", "state__regional_group"]
+    list_filter = ["active", "preferred_language", "state__kind", "state__regional_group"]
     search_fields = [*accent_insensitive("name", "state__name", "state__short_name"),
                      "addresses__email"]
     autocomplete_fields = ["state"]

@@ -1,12 +1,16 @@
 """The mission directory as CSV: export, and an all-or-nothing import that reports every bad row.
 
-Columns: state_code,mission_name,address,emails (e-mail addresses separated by “;”).
+Columns: state_code,mission_name,address,emails (e-mail addresses separated by “;”),
+preferred_language (a code of settings.LANGUAGES: en, ar, zh-hans, fr, ru, es; the language in
+which the mission receives letters). A file without the last column, as exported before it
+existed, is read too: its missions keep their preferred language (English for a new one).
 """
 
 import csv
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
@@ -17,7 +21,9 @@ from common.validators import validate_multi_line, validate_single_line
 
 from .models import Mission, MissionAddress, State
 
-COLUMNS = ["state_code", "mission_name", "address", "emails"]
+COLUMNS = ["state_code", "mission_name", "address", "emails", "preferred_language"]
+# The header of the files exported before the preferred language existed.
+COLUMNS_WITHOUT_LANGUAGE = COLUMNS[:4]
 MAX_BYTES = 1024 * 1024
 
 
@@ -53,7 +59,7 @@ def directory_export(*, missions=None):
     out = io.StringIO()
     csv_write(out, COLUMNS, (
         [mission.state.code, mission.name, mission.address,
-         "; ".join(a.email for a in mission.addresses.all())]
+         "; ".join(a.email for a in mission.addresses.all()), mission.preferred_language]
         for mission in missions.select_related("state").prefetch_related("addresses")
         .order_by("state__name")
     ))
@@ -67,6 +73,7 @@ class Row:
     name: str
     address: str
     emails: list
+    preferred_language: str | None = None  # None: the file has no such column
 
 
 def directory_parse(data):
@@ -79,9 +86,13 @@ def directory_parse(data):
         except UnicodeDecodeError:
             return [], [RowError(0, _("The file is not UTF-8 text."))]
     reader = csv.DictReader(io.StringIO(data, newline=""))
-    if [c.strip() for c in reader.fieldnames or []] != COLUMNS:
+    header = [c.strip() for c in reader.fieldnames or []]
+    if header not in (COLUMNS, COLUMNS_WITHOUT_LANGUAGE):
         return [], [RowError(1, _("The header must be: %(columns)s.") % {
             "columns": ",".join(COLUMNS)})]
+    reader.fieldnames = header
+    with_language = header == COLUMNS
+    languages = [code for code, _name in settings.LANGUAGES]
     states = {s.code: s for s in State.objects.all()}
     rows, errors, seen_codes, seen_names = [], [], {}, {}
     line = 1
@@ -96,8 +107,16 @@ def directory_parse(data):
         start, line = line + 1, last_line
         problems = []
         if None in record or None in record.values():
-            errors.append(RowError(start, _("expected %(n)d columns.") % {"n": len(COLUMNS)}))
+            errors.append(RowError(start, _("expected %(n)d columns.") % {"n": len(header)}))
             continue
+        language = None
+        if with_language:
+            language = record["preferred_language"].strip().lower() or settings.LANGUAGE_CODE
+            if language not in languages:
+                problems.append(_("unknown preferred language “%(code)s” (one of: "
+                                  "%(languages)s)") % {
+                    "code": record["preferred_language"].strip(),
+                    "languages": ", ".join(languages)})
         code = record["state_code"].strip()
         name = csv_uncell(record["mission_name"].strip())
         emails = [e.strip() for e in csv_uncell(record["emails"].strip()).split(";") if e.strip()]
@@ -133,7 +152,7 @@ def directory_parse(data):
         if problems:
             errors.append(RowError(start, "; ".join(problems)))
         else:
-            rows.append(Row(start, state, name, address, emails))
+            rows.append(Row(start, state, name, address, emails, language))
     if not rows and not errors:
         errors.append(RowError(0, _("The file has no rows.")))
     in_file = {row.state.pk for row in rows}
@@ -181,12 +200,17 @@ def directory_import(*, data):
 
 def _import_row(row, summary):
     mission = Mission.objects.filter(state=row.state).first()
+    language = row.preferred_language
     if mission is None:
-        mission = Mission.objects.create(state=row.state, name=row.name, address=row.address)
+        mission = Mission.objects.create(
+            state=row.state, name=row.name, address=row.address,
+            preferred_language=language or settings.LANGUAGE_CODE)
         summary.created += 1
-    elif (mission.name, mission.address) != (row.name, row.address):
+    elif (mission.name, mission.address, mission.preferred_language) != (
+            row.name, row.address, language or mission.preferred_language):
         mission.name, mission.address = row.name, row.address
-        mission.save(update_fields=["name", "address"])
+        mission.preferred_language = language or mission.preferred_language
+        mission.save(update_fields=["name", "address", "preferred_language"])
     summary.missions += 1
     wanted = {email.lower(): email for email in row.emails}
     for existing in list(mission.addresses.all()):

@@ -23,12 +23,13 @@ from .services import (
     delivery_resend,
     distribution_check,
     distribution_preview,
+    family,
     letter_distribute,
     letter_recipients,
 )
 
 DISTRIBUTE_PERMISSION = "correspondence.distribute_letter"
-CSV_COLUMNS = ["state_code", "mission", "state", "attempts", "message_id", "sent_to",
+CSV_COLUMNS = ["state_code", "mission", "language", "state", "attempts", "message_id", "sent_to",
                "queued_at", "claimed_at", "claimed_by", "sent_at", "error",
                "accepted_by", "refused_by", "held"]
 
@@ -58,6 +59,24 @@ def held_lines(summary):
     """["N held: the reason the worker recorded"], one per reason."""
     return [_("%(n)d held: %(reason)s") % {"n": n, "reason": reason}
             for reason, n in summary.held.items()]
+
+
+def language_note(letter):
+    """What a distribution of this letter sends in which language, in one sentence."""
+    if not letter.is_original:
+        return _("This is the %(language)s version: it is sent only to the missions whose "
+                 "preferred language is %(language)s, those already sent another version "
+                 "of the letter included.") % {"language": letter.language_name}
+    versions = [row for row in letter.versions if row.status == row.Status.ISSUED
+                and not row.is_original]
+    if not versions:
+        return _("Every mission receives the original (%(language)s): the letter has no "
+                 "other issued language version.") % {"language": letter.language_name}
+    return _("Each mission receives the issued version in its preferred language (%(versions)s), "
+             "else the original (%(language)s); a mission already sent a version of this "
+             "letter is not sent another.") % {
+        "versions": ", ".join(row.language_name for row in versions),
+        "language": letter.language_name}
 
 
 class DistributionAdminMixin:
@@ -132,8 +151,8 @@ class DistributionAdminMixin:
     def distribution_view(self, request, object_id):
         letter = self._distribution_letter(request, object_id)
         summary = distribution_preview(letter)
-        deliveries = list(
-            Delivery.objects.filter(letter=letter).select_related("mission__state"))
+        deliveries = list(Delivery.objects.filter(letter__in=family(letter)).select_related(
+            "mission__state", "letter"))
         for delivery in deliveries:
             delivery.resend_url = self._distribution_url("resend", letter, delivery.pk)
             delivery.resend_refused_url = self._distribution_url(
@@ -151,6 +170,7 @@ class DistributionAdminMixin:
             sent=[d for d in deliveries if d.state == Delivery.State.SENT],
             distribute_url=self._distribution_url("distribute", letter),
             csv_url=self._distribution_url("ledger_csv", letter),
+            language_note=language_note(letter),
         ))
 
     def distribute_view(self, request, object_id):
@@ -176,7 +196,7 @@ class DistributionAdminMixin:
                                 self._distribution_context(
             request, letter, _("Distribute “%(letter)s”?") % {"letter": letter},
             summary=summary, refusal=refusal, progress_url=progress_url,
-            held=held_lines(summary),
+            held=held_lines(summary), language_note=language_note(letter),
             to_send=summary.recipients - summary.counts["sent"] - summary.without_address,
         ))
 
@@ -185,19 +205,21 @@ class DistributionAdminMixin:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{letter.slug}-ledger.csv"'
         csv_write(response, CSV_COLUMNS, (
-            [d.mission.state.code, d.mission.name, d.state, d.attempts, d.message_id,
+            [d.mission.state.code, d.mission.name, d.letter.language, d.state, d.attempts,
+             d.message_id,
              d.recipients, d.queued_at.isoformat(),
              d.claimed_at.isoformat() if d.claimed_at else "", d.claimed_by,
              d.sent_at.isoformat() if d.sent_at else "", d.error, "; ".join(d.accepted),
              refusals_text(d.refused), d.held]
-            for d in Delivery.objects.filter(letter=letter).select_related("mission__state")
+            for d in Delivery.objects.filter(letter__in=family(letter)).select_related(
+                "mission__state", "letter")
         ))
         return response
 
     def resend_view(self, request, object_id, delivery_id, *, refused_only=False):
         letter = self._distribution_letter(request, object_id, distribute=True)
         delivery = get_object_or_404(Delivery.objects.select_related("letter", "mission"),
-                                     pk=delivery_id, letter=letter)
+                                     pk=delivery_id, letter__in=family(letter))
         try:
             queued = delivery_resend(delivery=delivery, refused_only=refused_only)
         except DistributionRefused as exc:

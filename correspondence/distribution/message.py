@@ -28,18 +28,32 @@ class MessageContent:
     templates: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def for_letter(cls, letter):
-        context = {
-            "letter": letter, "sender": letter.sender.name,
-            "url": settings.SITE_URL + letter.get_absolute_url(),
-            "pdf_url": settings.SITE_URL + letter.get_pdf_url(),
-        }
-        with translation.override(letter.language):
+    def for_letter(cls, letter, language=None):
+        """The message sending `letter` (one language version), its text in `language` (the
+        mission's preferred language; default the letter's) where the catalogs have it,
+        listing the letter's other issued versions with their links."""
+        language = language or letter.language
+        with translation.override(language):
+            context = {
+                "letter": letter, "sender": letter.sender.name, "language": language,
+                "letter_language": letter.language_name,
+                "url": settings.SITE_URL + letter.get_absolute_url(),
+                "pdf_url": settings.SITE_URL + letter.get_pdf_url(),
+                "others": [
+                    {"language": version.language,
+                     "name": translation.get_language_info(version.language)["name_local"],
+                     "url": settings.SITE_URL + version.get_absolute_url(),
+                     "pdf_url": settings.SITE_URL + version.get_pdf_url()}
+                    for version in letter.other_versions
+                    if version.status == version.Status.ISSUED],
+            }
             text = render_to_string("correspondence/distribution/message.txt", context)
             html = render_to_string("correspondence/distribution/message.html", context)
         # The one place the issued PDF's bytes are read for distribution.
+        filename = (f"{letter.slug}.pdf" if letter.language == settings.LANGUAGE_CODE
+                    else f"{letter.slug}.{letter.language}.pdf")
         return cls(subject=letter.subject, text=text, html=html, pdf=bytes(letter.pdf.content),
-                   filename=f"{letter.slug}.pdf")
+                   filename=filename)
 
     @cached_property
     def attachment(self):

@@ -243,7 +243,9 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
         report.held = deliveries_hold(letter_id=letter_id, reason=refusal)
         report.stopped = refusal
         return report
-    content = MessageContent.for_letter(letter)
+    # One message per language of the missions served (the text in the mission's language,
+    # the PDF the version's), each rendered and encoded once per run.
+    contents = {}
     # A batch is never held longer than half the time after which it counts as stuck.
     hold = timedelta(seconds=settings.IGN_DELIVERY_STUCK_SECONDS / 2)
     try:
@@ -258,7 +260,10 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
                     deliveries_release(deliveries=[d for d, _a in batch[index:]],
                                        worker=worker, at=report.retry_at)
                     break
-                _send_one(mailer, content, delivery, addresses, report)
+                language = delivery.mission.preferred_language
+                if language not in contents:
+                    contents[language] = MessageContent.for_letter(letter, language)
+                _send_one(mailer, contents[language], delivery, addresses, report)
             done = report.sent + report.partial + report.failed + report.retry
             if limit is not None and done >= limit:
                 break

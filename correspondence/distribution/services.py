@@ -29,13 +29,41 @@ class DistributionRefused(Exception):
 
 def letter_recipients(letter):
     """The active missions the letter is addressed to, following its addressee line (an
-    inactive mission, kept for the records that refer to it, receives nothing)."""
+    inactive mission, kept for the records that refer to it, receives nothing).
+
+    A language version distributed on its own goes to the missions that prefer its
+    language, and to them only; the original goes to every mission (each receiving its
+    version, see `version_for`).
+    """
     if letter.audience == Letter.Audience.NAMED:
-        return letter.recipients.filter(active=True)
-    kinds = [State.Kind.MEMBER]
-    if letter.audience == Letter.Audience.MEMBERS_AND_OBSERVERS:
-        kinds.append(State.Kind.OBSERVER)
-    return Mission.objects.filter(state__kind__in=kinds, active=True)
+        missions = letter.original.recipients.filter(active=True)
+    else:
+        kinds = [State.Kind.MEMBER]
+        if letter.audience == Letter.Audience.MEMBERS_AND_OBSERVERS:
+            kinds.append(State.Kind.OBSERVER)
+        missions = Mission.objects.filter(state__kind__in=kinds, active=True)
+    if not letter.is_original:
+        missions = missions.filter(preferred_language=letter.language)
+    return missions
+
+
+def family(letter):
+    """The rows whose deliveries a distribution of `letter` counts: the original and its
+    versions for an original, the version alone for a version."""
+    if not letter.is_original:
+        return Letter.objects.filter(pk=letter.pk)
+    return Letter.objects.filter(Q(pk=letter.pk) | Q(version_of_id=letter.pk))
+
+
+def issued_versions(letter):
+    """{language: row} of the issued rows a distribution of `letter` may send."""
+    return {row.language: row for row in family(letter).filter(status=Letter.Status.ISSUED)}
+
+
+def version_for(mission, versions, letter):
+    """The version a mission receives: the issued one in its preferred language where it
+    exists, else `letter` (the original)."""
+    return versions.get(mission.preferred_language, letter)
 
 
 def original_missions(letter):
@@ -43,16 +71,22 @@ def original_missions(letter):
     delivery, in any state, of the original it corrects or of an earlier correction."""
     if letter.corrects_id is None:
         return Mission.objects.none()
-    versions = Letter.objects.filter(
-        Q(pk=letter.corrects_id) | Q(corrects_id=letter.corrects_id)).exclude(pk=letter.pk)
+    chain = letter.corrects_id
+    earlier = Letter.objects.filter(
+        Q(pk=chain) | Q(version_of_id=chain) | Q(corrects_id=chain)).exclude(
+        Q(pk=letter.pk) | Q(version_of_id=letter.pk))
+    if not letter.is_original:
+        earlier = earlier.exclude(pk=letter.version_of_id)
     return Mission.objects.filter(
-        pk__in=Delivery.objects.filter(letter__in=versions).values("mission_id"))
+        pk__in=Delivery.objects.filter(letter__in=earlier).values("mission_id"))
 
 
 def message_id_for(letter, mission):
-    """<letter-slug.mission-code@domain>: the same for every attempt to this mission."""
+    """<letter-slug.mission-code@domain> (with the language for a version,
+    <slug.fr.code@domain>): the same for every attempt to this mission."""
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
-    return f"<{letter.slug}.{mission.state.code.lower()}@{domain}>"
+    language = "" if letter.is_original else f".{letter.language}"
+    return f"<{letter.slug}{language}.{mission.state.code.lower()}@{domain}>"
 
 
 def distribution_check(letter):
@@ -115,71 +149,86 @@ def distribution_preview(letter, *, missions=None):
     recipients = letter_recipients(letter)
     if missions is not None:
         recipients = recipients.filter(pk__in=missions.values("pk"))
+    rows = family(letter)
     return DistributionSummary(
         recipients=recipients.count(),
-        counts=Delivery.objects.filter(letter=letter, mission__in=recipients).counts(),
+        counts=Delivery.objects.filter(letter__in=rows, mission__in=recipients).counts(),
         without_address=recipients.filter(addresses__isnull=True).count(),
-        held=Delivery.objects.filter(letter=letter).held(),
+        held=Delivery.objects.filter(letter__in=rows).held(),
     )
 
 
 def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
     """Queue the letter for every recipient mission not yet served and start the sending.
 
+    Distributing an original sends each mission one version: the issued version in the
+    mission's preferred language where it exists, else the original; a mission that has a
+    delivery of any version of the letter gets no other (exactly one message per letter
+    and mission in one distribution). Distributing a language version issued later sends
+    it to the missions preferring its language alone, those already sent another version
+    included (`letter_recipients`).
+
     `missions` (a queryset of missions, e.g. `original_missions(letter)`) limits the
     recipients to those of them that the letter is addressed to; None means all of them.
 
     Side effects, in one transaction: deliveries stuck in "sending" are recovered; every
-    recipient mission without a delivery gets one (queued, or failed "no address" when the
-    mission has no address); failed and partly delivered deliveries of missions that have
-    an address are queued again (a partly delivered one for the addresses that did not take
-    it); every queued delivery is made due now, held ones too (their reason stays until a
-    worker takes them). After commit, `parallel`
-    `deliver_letter` tasks are enqueued on the "distribution" queue if anything is queued.
-    Raises DistributionRefused (nothing written) when the letter cannot be sent.
+    recipient mission without a delivery gets one, of the version it receives (queued, or
+    failed "no address" when the mission has no address); failed and partly delivered
+    deliveries of missions that have an address are queued again (a partly delivered one
+    for the addresses that did not take it); every queued delivery is made due now, held
+    ones too (their reason stays until a worker takes them). After commit, `parallel`
+    `deliver_letter` tasks per version with queued deliveries are enqueued on the
+    "distribution" queue. Raises DistributionRefused (nothing written) when the letter
+    cannot be sent.
     """
     distribution_check(letter)
     now = timezone.now()
     with transaction.atomic():
-        recovered = deliveries_recover(letter=letter, stuck_after=stuck_after)
+        rows = family(letter)
+        recovered = sum(deliveries_recover(letter=row, stuck_after=stuck_after) for row in rows)
+        versions = issued_versions(letter) if letter.is_original else {}
         recipients = letter_recipients(letter)
         if missions is not None:
             recipients = recipients.filter(pk__in=missions.values("pk"))
-        have = set(Delivery.objects.filter(letter=letter).values_list("mission_id", flat=True))
+        have = set(Delivery.objects.filter(letter__in=rows).values_list("mission_id", flat=True))
         with_address = set(MissionAddress.objects.values_list("mission_id", flat=True))
         queued, failed = Delivery.State.QUEUED, Delivery.State.FAILED
-        new = [
-            Delivery(
-                letter=letter, mission=mission, message_id=message_id_for(letter, mission),
+        new = []
+        for mission in recipients.select_related("state"):
+            if mission.pk in have:
+                continue
+            version = version_for(mission, versions, letter)
+            new.append(Delivery(
+                letter=version, mission=mission, message_id=message_id_for(version, mission),
                 queued_at=now, next_attempt_at=now,
                 state=queued if mission.pk in with_address else failed,
                 error="" if mission.pk in with_address else _("no address"),
-            )
-            for mission in recipients.select_related("state") if mission.pk not in have
-        ]
+            ))
         # A concurrent run may have created some meanwhile: the unique constraint decides.
         Delivery.objects.bulk_create(new, ignore_conflicts=True)
         failed_again = Delivery.objects.filter(
-            letter=letter, state__in=[Delivery.State.FAILED, Delivery.State.PARTIAL],
+            letter__in=rows, state__in=[Delivery.State.FAILED, Delivery.State.PARTIAL],
             mission_id__in=with_address)
         if missions is not None:
             failed_again = failed_again.filter(mission__in=recipients)
         requeued = failed_again.update(
             state=Delivery.State.QUEUED, next_attempt_at=now, queued_at=now, updated_at=now)
-        Delivery.objects.filter(letter=letter, state=Delivery.State.QUEUED).update(
+        Delivery.objects.filter(letter__in=rows, state=Delivery.State.QUEUED).update(
             next_attempt_at=now)
         summary = DistributionSummary(
             recipients=recipients.count(),
-            counts=Delivery.objects.filter(letter=letter, mission__in=recipients).counts(),
+            counts=Delivery.objects.filter(letter__in=rows, mission__in=recipients).counts(),
             without_address=recipients.exclude(pk__in=with_address).count(),
             created=len(new), requeued=requeued, recovered=recovered,
-            held=Delivery.objects.filter(letter=letter).held(),
+            held=Delivery.objects.filter(letter__in=rows).held(),
         )
-        if summary.counts[Delivery.State.QUEUED]:
-            summary.tasks = max(1, parallel)
-            letter_id = letter.pk
-            transaction.on_commit(
-                lambda: [deliver_letter.enqueue(letter_id) for _i in range(summary.tasks)])
+        to_send = sorted(set(Delivery.objects.filter(
+            letter__in=rows, state=Delivery.State.QUEUED).values_list("letter_id", flat=True)))
+        if to_send:
+            summary.tasks = max(1, parallel) * len(to_send)
+            each = max(1, parallel)
+            transaction.on_commit(lambda: [deliver_letter.enqueue(letter_id)
+                                           for letter_id in to_send for _i in range(each)])
     return summary
 
 

@@ -54,12 +54,12 @@ STATUS_MOVE = (
 DRAFT_MOVE = "OLD.status = 'draft' AND NEW.status = 'superseded'"
 
 
-def sqlite_forward(columns=LOCKED_COLUMNS):
+def sqlite_forward(columns=LOCKED_COLUMNS, status_move=STATUS_MOVE):
     changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
     raise_ = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
     statements = [
         f"CREATE TRIGGER correspondence_letter_record BEFORE UPDATE ON correspondence_letter "
-        f"FOR EACH ROW WHEN OLD.status <> 'draft' AND ({STATUS_MOVE} OR {changed}) {raise_};",
+        f"FOR EACH ROW WHEN OLD.status <> 'draft' AND ({status_move} OR {changed}) {raise_};",
         f"CREATE TRIGGER correspondence_letter_draft_move BEFORE UPDATE ON correspondence_letter "
         f"FOR EACH ROW WHEN {DRAFT_MOVE} {raise_};",
     ]
@@ -80,7 +80,7 @@ def sqlite_backward():
     return [f"DROP TRIGGER IF EXISTS {name};" for name in names]
 
 
-def postgresql_forward(columns=LOCKED_COLUMNS):
+def postgresql_forward(columns=LOCKED_COLUMNS, status_move=STATUS_MOVE):
     old = ", ".join(f"OLD.{c}" for c in columns)
     new = ", ".join(f"NEW.{c}" for c in columns)
     raise_ = f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
@@ -93,7 +93,7 @@ def postgresql_forward(columns=LOCKED_COLUMNS):
           IF TG_OP = 'UPDATE' AND {DRAFT_MOVE} THEN {raise_} END IF;
           IF OLD.status <> 'draft' THEN
             IF TG_OP = 'DELETE' THEN {raise_} END IF;
-            IF {STATUS_MOVE} OR ROW({new}) IS DISTINCT FROM ROW({old}) THEN {raise_} END IF;
+            IF {status_move} OR ROW({new}) IS DISTINCT FROM ROW({old}) THEN {raise_} END IF;
           END IF;
           IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
           RETURN NEW;

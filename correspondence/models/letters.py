@@ -10,6 +10,7 @@ from django.db.models.query import ModelIterable
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -115,10 +116,29 @@ SENDER_SNAPSHOT = {
 }
 
 
-def sender_snapshot(letterhead):
-    """{letter column: value} freezing what a letter shows of `letterhead` (SENDER_SNAPSHOT);
-    no placement is kept without artwork."""
-    values = {column: getattr(letterhead, field) for column, field in SENDER_SNAPSHOT.items()}
+# The letterhead's fields that are written in each language (translated content).
+SENDER_TRANSLATED = ("name", "heading")
+
+
+def letterhead_text(letterhead, field, language):
+    """The letterhead's `field` as written in `language`: read under that language (a
+    translated field then gives its text in it), else the English text."""
+    with translation.override(language):
+        value = getattr(letterhead, field)
+    if not value:
+        fallback = f"{field}_{settings.LANGUAGE_CODE.replace('-', '_')}"
+        value = getattr(letterhead, fallback, "") or letterhead.__dict__.get(field) or ""
+    return value
+
+
+def sender_snapshot(letterhead, language=None):
+    """{letter column: value} freezing what a letter in `language` shows of `letterhead`
+    (SENDER_SNAPSHOT): its name and heading in that language, English where they have no
+    text in it; no placement is kept without artwork."""
+    language = language or settings.LANGUAGE_CODE
+    values = {column: letterhead_text(letterhead, field, language)
+              if field in SENDER_TRANSLATED else getattr(letterhead, field)
+              for column, field in SENDER_SNAPSHOT.items()}
     if not values["sender_artwork_id"]:
         values["sender_artwork_placement"] = ""
     return values
@@ -128,6 +148,10 @@ class LetterQuerySet(models.QuerySet):
     def public(self):
         """What anyone may read: issued letters and the superseded originals of corrections."""
         return self.filter(status__in=[Letter.Status.ISSUED, Letter.Status.SUPERSEDED])
+
+    def originals(self):
+        """One row per letter: the original-language versions."""
+        return self.filter(version_of__isnull=True)
 
     def issued(self):
         return self.filter(status=Letter.Status.ISSUED)
@@ -195,8 +219,11 @@ class Letter(models.Model):
                                       validators=[validate_multi_line])
     sender_paper_size = models.CharField(_("paper size as issued"), max_length=10, blank=True,
                                          editable=False, validators=[validate_single_line])
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_(
-        "The letter's address on the portal: /letters/<slug>/."), validators=[validate_single_line])
+    # One address for every language version: unique per language, shared by a letter's
+    # versions (copied from the original, see FROM_ORIGINAL).
+    slug = models.SlugField(_("slug"), max_length=120, help_text=_(
+        "The letter's address on the portal: /letters/<slug>/ (its language versions share "
+        "it, under /fr/letters/<slug>/ and so on)."), validators=[validate_single_line])
     date = models.DateField(_("date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=100, blank=True,
                              validators=[validate_single_line])
@@ -227,6 +254,11 @@ class Letter(models.Model):
     )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    # Every row is one language version; the original-language version has none here.
+    version_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="translations",
+        editable=False, verbose_name=_("language version of"),
     )
     clusters = models.ManyToManyField(
         "clusters.Cluster", blank=True, related_name="letters", verbose_name=_("clusters"),
@@ -312,9 +344,26 @@ class Letter(models.Model):
                 | Q(corrects__isnull=False, correction_number__gte=1),
                 name="letter_correction_numbered",
             ),
+            # Corr.N is numbered per symbol: one Corr.N, in the language versions it has.
             models.UniqueConstraint(
-                fields=["corrects", "correction_number"], name="letter_correction_number_unique"
+                fields=["corrects", "correction_number", "language"],
+                name="letter_correction_number_unique",
             ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="letter_language_known",
+                violation_error_message=_("The letter's language is not an official language."),
+            ),
+            models.UniqueConstraint(
+                fields=["slug", "language"], name="letter_slug_unique_per_language",
+                violation_error_message=_("This address is already taken in this language."),
+            ),
+            models.UniqueConstraint(
+                fields=["version_of", "language"], condition=Q(version_of__isnull=False),
+                name="letter_one_version_per_language",
+                violation_error_message=_("This letter already has a version in this language."),
+            ),
+
             models.CheckConstraint(
                 condition=Q(sender_artwork_placement="")
                 | Q(sender_artwork_placement__in=ArtworkPlacement.values),
@@ -325,6 +374,10 @@ class Letter(models.Model):
     # What may differ between the stored row of an issued letter and a save of it: nothing
     # but the status (issued -> superseded, by issuing a correction) and `updated_at`.
     MUTABLE_WHEN_ISSUED = ("status", "updated_at")
+    # What a language version shares with its original: copied on every save of a draft
+    # version (one symbol, one address, one date, one sender, the same recipients).
+    FROM_ORIGINAL = ("slug", "session_id", "letterhead_id", "audience", "date", "reference",
+                     "corrects_id", "correction_number")
 
     def __str__(self):
         return self.subject
@@ -338,10 +391,70 @@ class Letter(models.Model):
             elif stored is not None and self.status == self.Status.SUPERSEDED:
                 raise LetterIsRecord(_(
                     "A draft is issued before anything can supersede it."))
+        if self.version_of_id and self.is_draft:
+            self._take_from_original()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("correspondence:detail", kwargs={"slug": self.slug})
+        """The page of this version, under its own language's prefix."""
+        with translation.override(self.language):
+            return reverse("correspondence:detail", kwargs={"slug": self.slug})
+
+    def _take_from_original(self):
+        original = type(self).objects.get(pk=self.version_of_id)
+        if original.version_of_id:
+            raise ValidationError(_("A language version is a version of the original, "
+                                    "not of another version."), code="version_of_version")
+        if original.language == self.language:
+            raise ValidationError(_("A language version is in another language than its "
+                                    "original."), code="version_same_language")
+        for name in self.FROM_ORIGINAL:
+            setattr(self, name, getattr(original, name))
+
+    # --- language versions ----------------------------------------------------------
+    @property
+    def original(self):
+        """The original-language version of this letter (itself when it is the original)."""
+        return self.version_of if self.version_of_id else self
+
+    @property
+    def is_original(self):
+        return self.version_of_id is None
+
+    @cached_property
+    def versions(self):
+        """The public versions of this letter, the original included, in the order of
+        settings.LANGUAGES."""
+        original_id = self.version_of_id or self.pk
+        rows = list(Letter.objects.public().filter(
+            Q(pk=original_id) | Q(version_of_id=original_id)).select_related("letterhead"))
+        order = [code for code, _name in settings.LANGUAGES]
+        return sorted(rows, key=lambda row: order.index(row.language)
+                      if row.language in order else len(order))
+
+    def version_in(self, language):
+        """This letter's public version in `language`, or None."""
+        return next((row for row in self.versions if row.language == language), None)
+
+    @property
+    def other_versions(self):
+        return [row for row in self.versions if row.pk != self.pk]
+
+    @property
+    def language_name(self):
+        """The name of the letter's language in the current language ("French")."""
+        return str(dict(settings.LANGUAGES).get(self.language, self.language))
+
+    @property
+    def direction(self):
+        """"rtl" for a letter in a language written right to left, else "ltr"."""
+        return "rtl" if self.language in settings.LANGUAGES_BIDI else "ltr"
+
+    @property
+    def chain_id(self):
+        """The first letter of this letter's chain of corrections: the original-language
+        version of the letter every correction (and each of its versions) corrects."""
+        return self.corrects_id or self.version_of_id or self.pk
 
     def delete(self, *args, **kwargs):
         if type(self).objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists():
@@ -362,11 +475,10 @@ class Letter(models.Model):
 
     @property
     def has_later_issued_correction(self):
-        """Whether an issued correction of this letter's chain comes after it: the only
-        thing that may supersede it (the database triggers check the same)."""
-        root_id = self.corrects_id or self.pk
+        """Whether an issued correction of this letter's chain, in its language, comes after
+        it: the only thing that may supersede it (the database triggers check the same)."""
         return Letter.objects.filter(
-            corrects_id=root_id, status=self.Status.ISSUED,
+            corrects_id=self.chain_id, status=self.Status.ISSUED, language=self.language,
             correction_number__gt=self.correction_number or 0).exclude(pk=self.pk).exists()
 
     @property
@@ -374,7 +486,7 @@ class Letter(models.Model):
         """The sender as the letter shows it (page, PDF, API, feed, e-mail): the snapshot
         taken at issue for an issued or superseded letter, the live letterhead for a draft."""
         if self.is_draft:
-            source = sender_snapshot(self.letterhead)
+            source = sender_snapshot(self.letterhead, self.language)
         else:
             source = {column: getattr(self, column) for column in SENDER_SNAPSHOT}
         return Sender(
@@ -384,7 +496,9 @@ class Letter(models.Model):
         )
 
     def get_pdf_url(self):
-        return reverse("correspondence:pdf", kwargs={"slug": self.slug})
+        """The PDF of this version, under its own language's prefix."""
+        with translation.override(self.language):
+            return reverse("correspondence:pdf", kwargs={"slug": self.slug})
 
     @property
     def pdf_sha256(self):
@@ -432,10 +546,19 @@ class Letter(models.Model):
 
     @property
     def current_correction(self):
-        """The issued correction that supersedes this letter, if any."""
-        root = self.corrects or self
-        return root.corrections.filter(status=self.Status.ISSUED).order_by(
-            "-correction_number").first()
+        """The issued correction, in this letter's language, that supersedes it, if any."""
+        return Letter.objects.filter(
+            corrects_id=self.chain_id, status=self.Status.ISSUED, language=self.language,
+        ).order_by("-correction_number").first()
+
+    @property
+    def correction_languages(self):
+        """The languages of a correction's versions (issued or not), in LANGUAGES order:
+        the versions of the letter it applies to ("French only")."""
+        original_id = self.version_of_id or self.pk
+        found = set(Letter.objects.filter(
+            Q(pk=original_id) | Q(version_of_id=original_id)).values_list("language", flat=True))
+        return [code for code, _name in settings.LANGUAGES if code in found]
 
 
 def letter_is_locked(letter_id):

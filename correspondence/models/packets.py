@@ -10,7 +10,8 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef
 
 # What a notice shows of a letter: its address, subject and number, never its text.
-NOTICE_FIELDS = ("slug", "subject", "status", "corrects_id", "correction_number", "updated_at")
+NOTICE_FIELDS = ("slug", "subject", "status", "corrects_id", "correction_number", "updated_at",
+                 "language", "version_of_id")
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,13 @@ def attach_enclosure_notices(letters):
                   if item.status == letter_model.Status.SUPERSEDED]
     current = {}
     if superseded:
-        roots = {item.corrects_id or item.pk for item in superseded}
+        roots = {item.chain_id for item in superseded}
         for correction in (letter_model.objects.filter(corrects_id__in=roots,
                                                  status=letter_model.Status.ISSUED)
                            .only(*NOTICE_FIELDS).order_by("correction_number")):
-            current[correction.corrects_id] = correction  # the highest number wins
+            # The highest number in each language wins: a correction supersedes its own
+            # language's versions only.
+            current[correction.corrects_id, correction.language] = correction
     for letter in letters:
         letter.superseded_enclosures = _superseded_in(letter.pk, children, found, current)
     return letters
@@ -93,7 +96,7 @@ def _superseded_in(letter_id, children, found, current):
         child = found[child_id]
         if child.status == child.Status.SUPERSEDED:
             notices.append(SupersededEnclosure(
-                letter=child, correction=current.get(child.corrects_id or child.pk),
+                letter=child, correction=current.get((child.chain_id, child.language)),
                 within=within))
         stack.extend((grandchild, child) for grandchild in reversed(children.get(child_id, ())))
     return notices

@@ -1,5 +1,6 @@
 """The Member States and Observer States, and their Permanent Missions in New York."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -76,11 +77,21 @@ class Mission(models.Model):
     address = models.TextField(_("postal address"), blank=True, validators=[validate_multi_line])
     active = models.BooleanField(_("active"), default=True, help_text=_(
         "An inactive mission receives no letter; it stays for the records that refer to it."))
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en",
+        help_text=_("The official language in which the mission receives letters: the version "
+                    "in that language when one is issued, else the original."))
 
     class Meta:
         ordering = ["state__name"]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(preferred_language__in=[code for code, _name in settings.LANGUAGES]),
+                name="mission_preferred_language_known",
+            ),
+        ]
 
     def __str__(self):
         return self.name

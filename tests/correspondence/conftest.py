@@ -8,9 +8,9 @@ from correspondence.seed import CO_CHAIRS_SLUG, PGA_SLUG
 
 @pytest.fixture
 def pga_letter(seeded):
-    return Letter.objects.get(slug=PGA_SLUG)
+    return Letter.objects.originals().get(slug=PGA_SLUG)
 
 
 @pytest.fixture
 def co_chairs_letter(seeded):
-    return Letter.objects.get(slug=CO_CHAIRS_SLUG)
+    return Letter.objects.originals().get(slug=CO_CHAIRS_SLUG)

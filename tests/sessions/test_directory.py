@@ -68,7 +68,7 @@ def test_export_escapes_every_column_and_survives_an_import(missions):
 
     [row] = [r for r in csv.reader(io.StringIO(text, newline="")) if r[0] == "ROU"]
     assert row[1:] == [romania.name, "'=HYPERLINK(\"http://evil.example\")\rNew York",
-                       "'-registry@romania.example; =cmd@romania.example"]
+                       "'-registry@romania.example; =cmd@romania.example", "en"]
     assert (summary.added, summary.removed) == (0, 0)
     assert snapshot() == before
 
@@ -114,7 +114,8 @@ def test_bad_file_reports_every_bad_row_by_line_and_imports_nothing(missions):
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    (b"code,name\nROU,x\n", "line 1: The header must be: state_code,mission_name,address,emails."),
+    (b"code,name\nROU,x\n", "line 1: The header must be: "
+     "state_code,mission_name,address,emails,preferred_language."),
     (b"\xff\xfe\x00bad", "line 0: The file is not UTF-8 text."),
     (HEADER.encode(), "line 0: The file has no rows."),
     ((HEADER + "ROU,Mission,,a@b.example,extra\n").encode(), "line 2: expected 4 columns."),
@@ -206,3 +207,44 @@ def test_admin_export_all_and_selected(admin_client, missions):
     assert row["state_code"] == "ROU"
     page = admin_client.get(changelist)
     assert reverse("admin:ign_sessions_mission_import") in page.content.decode()
+
+
+LANGUAGE_HEADER = "state_code,mission_name,address,emails,preferred_language\n"
+
+
+def test_the_preferred_language_is_exported_and_imported(missions):
+    Mission.objects.filter(state__code="FRA").update(preferred_language="fr")
+    text = directory_export()
+    rows = {r["state_code"]: r for r in csv.DictReader(io.StringIO(text))}
+
+    data = LANGUAGE_HEADER + (
+        "ROU,Permanent Mission of Romania,,r@ro.example,es\n"
+        "TUN,Permanent Mission of Tunisia,,t@tn.example,\n")
+    directory_import(data=data.encode())
+
+    assert (rows["FRA"]["preferred_language"], rows["ROU"]["preferred_language"]) == ("fr", "en")
+    assert dict(Mission.objects.filter(state__code__in=["ROU", "TUN", "FRA"]).values_list(
+        "state__code", "preferred_language")) == {"ROU": "es", "TUN": "en", "FRA": "fr"}
+
+
+def test_a_file_without_the_language_column_keeps_each_missions_language(missions):
+    Mission.objects.filter(state__code="FRA").update(preferred_language="fr")
+
+    directory_import(data=(HEADER + "FRA,Permanent Mission of France,,f@fr.example\n").encode())
+
+    assert Mission.objects.get(state__code="FRA").preferred_language == "fr"
+
+
+def test_an_unknown_preferred_language_is_refused_and_nothing_imported(missions):
+    before = snapshot()
+    data = LANGUAGE_HEADER + (
+        "ROU,Permanent Mission of Romania,,r@ro.example,de\n"
+        "FRA,Permanent Mission of France,,f@fr.example,fr\n")
+
+    with pytest.raises(DirectoryImportError) as bad:
+        directory_import(data=data.encode())
+
+    assert [str(e) for e in bad.value.errors] == [
+        "line 2: unknown preferred language “de” (one of: en, ar, zh-hans, fr, ru, es)"]
+    assert snapshot() == before
+    assert Mission.objects.get(state__code="FRA").preferred_language == "en"

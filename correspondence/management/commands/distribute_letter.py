@@ -20,6 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help=_("The letter's slug, as in /letters/<slug>/."))
+        parser.add_argument("--language", default=None, help=_(
+            "Distribute only the version in this language (e.g. fr), to the missions that "
+            "prefer it. Default: the original, each mission receiving its version."))
         parser.add_argument("--parallel", type=int, default=1, help=_(
             "How many workers may send this letter at once (default 1)."))
         parser.add_argument("--stuck-after", type=int, default=None, metavar="SECONDS", help=_(
@@ -29,10 +32,14 @@ class Command(BaseCommand):
             "Then wait (at most this long) until a worker has taken every delivery, and say "
             "what it did: sent, failed, held (not sent) or waiting for a retry."))
 
-    def handle(self, *args, slug, parallel, stuck_after, wait, **options):
-        letter = Letter.objects.filter(slug=slug).first()
+    def handle(self, *args, slug, language, parallel, stuck_after, wait, **options):
+        letters = Letter.objects.filter(slug=slug)
+        letter = (letters.filter(language=language) if language else letters.originals()).first()
         if letter is None:
-            raise CommandError(_("No letter has the slug “%(slug)s”.") % {"slug": slug})
+            raise CommandError(_("No letter has the slug “%(slug)s”.") % {"slug": slug}
+                               if not language or not letters.exists() else
+                               _("“%(slug)s” has no version in “%(language)s”.") % {
+                                   "slug": slug, "language": language})
         if parallel < 1 or (stuck_after is not None and stuck_after < 0) or (
                 wait is not None and wait < 0):
             raise CommandError(_("--parallel is 1 or more, --stuck-after and --wait 0 or more."))

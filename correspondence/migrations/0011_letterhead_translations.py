@@ -15,7 +15,7 @@ def copy_into_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('correspondence', '0009_issued_letters_are_snapshots'),
+        ('correspondence', '0010_language_versions'),
     ]
 
     operations = [
