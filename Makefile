@@ -72,7 +72,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 catalogs: $(MO_FILES)
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages $(addprefix --locale ,$(CATALOG_LOCALES)) --no-obsolete \
+	$(TEST_ENV) $(PY) manage.py makemessages $(addprefix --locale ,$(CATALOG_LOCALES)) --no-obsolete \
 	  --add-location file --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' \
 	  --ignore 'bench/*' --ignore 'build/*'
 
