@@ -50,8 +50,15 @@ class ClusterSitemap(Sitemap):
 
 
 class LetterSitemap(Sitemap):
+    """One entry a letter (its original), at its address in each language: that language's
+    version where there is one, else the original, said so on the page."""
+
     def items(self):
-        return Letter.objects.public().only("slug", "updated_at", "language").order_by("pk")
+        return (Letter.objects.public().originals().only("slug", "updated_at", "language")
+                .order_by("pk"))
+
+    def location(self, letter):
+        return reverse("correspondence:detail", kwargs={"slug": letter.slug})
 
     def lastmod(self, letter):
         return letter.updated_at

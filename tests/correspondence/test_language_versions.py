@@ -25,6 +25,13 @@ FRENCH_SUBJECT = ("Lettre datée du 12 janvier 2017 concernant la reprise des n�
 NOON = dt.datetime(2017, 1, 13, 17, 0, tzinfo=dt.UTC)
 
 
+def french_catalog(msgid, **values):
+    """`msgid` as the French catalog gives it, with its placeholders filled."""
+    with translation.override("fr"):
+        text = translation.gettext(msgid)
+    return text % values if values else text
+
+
 def translate_to_french(version):
     """The French text of the seed PGA letter, as the translator writes it."""
     version.subject = FRENCH_SUBJECT
@@ -65,11 +72,12 @@ def test_a_french_version_of_the_pga_letter_is_issued_on_its_own(pga_letter, fre
     text = flat(pdf_text(bytes(french.pdf.content), layout=False))
     assert "Faisant suite à ma lettre datée du 26 octobre 2016" in text
     assert "Je vous prie d’agréer, Excellence" in text
-    # The Co-Chairs' letter has no French version: enclosed in English, and the PDF says so.
-    # (The note is printed in the cover letter's language; Django's catalog names "English"
-    # in French "Anglais", the project's catalog will give the sentence.)
-    assert "This enclosure is in Anglais: it has no version in the language of the cover " \
-        "letter." in text
+    # The Co-Chairs' letter has no French version: enclosed in English, and the PDF says so,
+    # in the cover letter's language.
+    assert flat(french_catalog(
+        "This enclosure is in %(language)s: it has no version in the language of the cover "
+        "letter.", language=french_catalog("English"))) in text
+    assert "This enclosure is in" not in text
     assert "Further to my letter" not in text
 
 
@@ -162,12 +170,17 @@ def test_pages_in_each_language(client, pga_letter, french):
     assert f'href="/fr/letters/{pga_letter.slug}/" hreflang="fr" lang="fr"' in \
         english.content.decode()
     assert "English (original)" in text_of(english)
-    assert "Français (original: Anglais)" in text_of(in_french)  # Django's names for now
+    assert flat(french_catalog("%(language)s (original: %(original)s)",
+                               language=french_catalog("French"),
+                               original=french_catalog("English"))) in flat(text_of(in_french))
     # No Spanish version: the original, marked as English, with a note.
     assert spanish.context["letter"] == pga_letter
     assert '<h1 lang="en" dir="ltr">' in spanish.content.decode()
-    assert ("This letter has no version in the language of this page: it is shown in its "
-            "original language (Inglés).") in text_of(spanish)
+    with translation.override("es"):
+        note = translation.gettext("This letter has no version in the language of this page: it is shown "
+                       "in its original language (%(language)s).") % {
+                           "language": translation.gettext("English")}
+    assert note in text_of(spanish)
 
 
 def test_a_pdf_url_per_language(client, pga_letter, french):
@@ -237,9 +250,10 @@ def test_a_french_only_corr1_supersedes_the_french_version_only(client, pga_lett
     assert pga_letter.status == Letter.Status.ISSUED
     assert french.current_correction == correction and pga_letter.current_correction is None
     page = client.get(f"/fr/letters/{correction.slug}/")
-    assert "Français only" in text_of(page), text_of(page)
+    assert french_catalog("%(languages)s only", languages=french_catalog("French")) in text_of(page)
     superseded = client.get(f"/fr/letters/{pga_letter.slug}/")
-    assert "This letter has been superseded by a correction. Read Corr.1" in text_of(superseded)
+    assert (french_catalog("This letter has been superseded by a correction.") + " "
+            + french_catalog("Read Corr.%(number)s", number=1)) in text_of(superseded)
     english = text_of(client.get(f"/letters/{pga_letter.slug}/"))
     assert "This letter has been superseded" not in english
     assert "français (superseded by a correction)" in english

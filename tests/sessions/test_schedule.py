@@ -119,7 +119,7 @@ def test_session_page_lists_meetings_letters_and_other_sessions(client, letters_
     assert "H.E. Mr. Ion Jinga (Romania), appointed 26 October 2016" in text
     assert "Monday, 6 February 2017, 10:00 New York time (EST)" in text
     assert "Letter dated 9 November 2016 appointing the Co-Chairs" in text
-    assert "seventy-second session" in text
+    assert "Seventy-second session" in text
     assert client.get("/sessions/72/").status_code == 200
 
 
