@@ -177,9 +177,9 @@ def test_pages_in_each_language(client, pga_letter, french):
     assert spanish.context["letter"] == pga_letter
     assert '<h1 lang="en" dir="ltr">' in spanish.content.decode()
     with translation.override("es"):
-        note = translation.gettext("This letter has no version in the language of this page: it is shown "
-                       "in its original language (%(language)s).") % {
-                           "language": translation.gettext("English")}
+        note = translation.gettext(
+            "This letter has no version in the language of this page: it is shown in its "
+            "original language (%(language)s).") % {"language": translation.gettext("English")}
     assert note in text_of(spanish)
 
 
