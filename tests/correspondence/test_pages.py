@@ -175,7 +175,10 @@ def test_list_marks_superseded_letters(client, pga_letter):
     text = client.get("/letters/").text
 
     assert text.count("Superseded by a correction") == 1
-    assert f'aria-label="PDF: {pga_letter.subject}"' in text
+    # The PDF link is named "PDF" and the letter's subject (in the subject's own language).
+    assert (f'id="letter-{pga_letter.pk}-pdf" href="{pga_letter.get_pdf_url()}" hreflang="en" '
+            f'aria-labelledby="letter-{pga_letter.pk}-pdf letter-{pga_letter.pk}"') in text
+    assert f'<a id="letter-{pga_letter.pk}" href="{pga_letter.get_absolute_url()}"' in text
 
 
 def test_cached_letter_page_shows_its_correction_the_moment_it_is_issued(client, seeded):

@@ -4,7 +4,9 @@ else the original, once; a version issued later goes to the missions that prefer
 import collections
 
 import pytest
+from django.utils import translation
 
+from correspondence.dates import letter_date
 from correspondence.distribution.services import letter_distribute, letter_recipients
 from correspondence.models import Delivery
 from correspondence.services import letter_add_version, letter_issue
@@ -72,7 +74,13 @@ def test_a_mission_preferring_a_language_without_a_version_gets_the_original(
     russia = Delivery.objects.get(mission__state__code="RUS")
     assert russia.letter == pga_letter and russia.state == "sent"
     text = sent_by_code(smtp_server)["RUS"].get_body(("plain",)).get_content()
-    assert "This letter has no version in your mission's language: the original, in " in text
+    with translation.override("ru"):
+        note = translation.gettext(
+            "This letter has no version in your mission's language: the original, in "
+            "%(language)s, is attached.") % {"language": translation.gettext("English")}
+        date = letter_date(pga_letter.date, "ru")
+    assert note in " ".join(text.split())
+    assert date == "12 января 2017 года" and date in text
 
 
 @pytest.mark.smtp
