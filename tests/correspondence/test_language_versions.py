@@ -3,7 +3,6 @@ corrections in some languages only, pages, PDFs and verification per version."""
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,13 +15,8 @@ from correspondence.models.letters import letterhead_text
 from correspondence.services import letter_add_version, letter_correct, letter_issue
 from tests.factories import make_letter, text_of
 
+from .french import FRENCH_BODY, FRENCH_SUBJECT, NOON, french_version, translate_to_french
 from .pdftools import pdf_text
-
-FRENCH_BODY = (Path(__file__).parent / "data" / "letter-2017-01-12-pga.fr.md").read_text(
-    encoding="utf-8")
-FRENCH_SUBJECT = ("Lettre datée du 12 janvier 2017 concernant la reprise des négociations "
-                  "intergouvernementales")
-NOON = dt.datetime(2017, 1, 13, 17, 0, tzinfo=dt.UTC)
 
 
 def french_catalog(msgid, **values):
@@ -30,24 +24,6 @@ def french_catalog(msgid, **values):
     with translation.override("fr"):
         text = translation.gettext(msgid)
     return text % values if values else text
-
-
-def translate_to_french(version):
-    """The French text of the seed PGA letter, as the translator writes it."""
-    version.subject = FRENCH_SUBJECT
-    version.addressee = ("À tous les représentants permanents auprès de l’Organisation des "
-                         "Nations Unies\nNew York")
-    version.salutation = "Excellence,"
-    version.body = FRENCH_BODY
-    version.complimentary_close = ("Je vous prie d’agréer, Excellence, les assurances de ma "
-                                   "très haute considération.")
-    version.save()
-    return version
-
-
-def french_version(pga_letter):
-    version = translate_to_french(letter_add_version(letter=pga_letter, language="fr", by=None))
-    return letter_issue(letter=version, by=None, at=NOON)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from correspondence.models import Delivery
 from correspondence.services import letter_add_version, letter_issue
 from correspondence.tasks import deliver_letter
 from sessions.models import Mission
-from tests.correspondence.test_language_versions import french_version, translate_to_french
+from tests.correspondence.french import french_version, translate_to_french
 
 from .conftest import manage, mission_code, pdf_attachment, run_worker
 
