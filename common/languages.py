@@ -17,8 +17,17 @@ from django.utils.http import urlencode
 
 
 def language_of(path_info):
-    """The language a path is served in: its prefix's, else the default (English)."""
-    return translation.get_language_from_path(path_info) or settings.LANGUAGE_CODE
+    """The language a path is served in: its prefix's, else the default (English). Only an
+    exact prefix counts (`/zh-hans/`): `/zh/`, `/ZH-HANS/` or `/fr-ca/` are English 404s."""
+    return _prefix_of(path_info) or settings.LANGUAGE_CODE
+
+
+def _prefix_of(path):
+    """The language code `path` starts with, exactly as the URLs write it, or None."""
+    prefix = path.split("/", 2)[1] if path.startswith("/") and "/" in path[1:] else ""
+    if prefix and prefix != settings.LANGUAGE_CODE and prefix in dict(settings.LANGUAGES):
+        return prefix
+    return None
 
 
 class PathLocaleMiddleware(LocaleMiddleware):
@@ -56,9 +65,11 @@ def path_in(path, language):
     translated = translate_url(path, language)
     if translated != path:
         return translated
-    current = translation.get_language_from_path(path)
+    current = _prefix_of(path)
     if current:
         path = path[len(current) + 1:] or "/"
+    # One slash only: "//evil.example/x" would be a link to another host.
+    path = "/" + path.lstrip("/")
     if language == settings.LANGUAGE_CODE:
         return path
     return f"/{language}{path}"

@@ -17,13 +17,8 @@ from common.cache import public_cache
 from common.feeds import PlainTextAtomFeed
 
 from .api import versions_in
+from .dates import letter_date
 from .models import Letter
-
-try:
-    from .dates import letter_date
-except ImportError:  # until the dates of each language (correspondence.dates) are merged
-    def letter_date(date, language):
-        return f"{date:%-d %B %Y}"
 
 
 class LettersAtomFeed(PlainTextAtomFeed):

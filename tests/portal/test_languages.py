@@ -366,3 +366,20 @@ def test_sign_in_page_is_in_the_language_of_its_address(client, db):
 
     assert page.html_attrs["lang"] == "ru"
     assert [a["href"] for a in page.switcher][0] == "/accounts/login/"
+
+
+@pytest.mark.parametrize("path", ["/zh/meetings/", "/ZH-HANS/meetings/", "/fr-ca/meetings/",
+                                  "/zh-Hans/meetings/"])
+def test_a_prefix_that_is_not_exactly_a_languages_is_an_english_404(client, seeded, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Language"] == "en"
+    assert get(client, path, 404).html_attrs["lang"] == "en"
+
+
+def test_the_switcher_of_a_404_never_links_to_another_host(client, seeded):
+    page = client.get("/fr//evil.example/x").content.decode()
+
+    assert 'href="//' not in page
+    assert 'href="/evil.example/x"' in page
