@@ -33,7 +33,8 @@ def letter_recipients(letter):
 
     A language version distributed on its own goes to the missions that prefer its
     language, and to them only; the original goes to every mission (each receiving its
-    version, see `version_for`).
+    version, see `version_for`); a correction goes to the missions that read the corrected
+    letter in a language it applies to (`_reading_in`).
     """
     if letter.audience == Letter.Audience.NAMED:
         missions = letter.original.recipients.filter(active=True)
@@ -44,7 +45,30 @@ def letter_recipients(letter):
         missions = Mission.objects.filter(state__kind__in=kinds, active=True)
     if not letter.is_original:
         missions = missions.filter(preferred_language=letter.language)
+    elif letter.corrects_id is not None:
+        missions = _reading_in(missions, letter)
     return missions
+
+
+def correction_languages(correction):
+    """The languages a correction applies to: those of its issued rows (a Corr.1 issued in
+    French only corrects the French version only)."""
+    return set(issued_versions(correction))
+
+
+def _reading_in(missions, correction):
+    """Of `missions`, those that read the corrected letter in a language the correction
+    applies to: each mission reads a letter in its preferred language where that version
+    exists, else in the original's (`version_for`). A French-only Corr.1 goes to the missions
+    that received the French version, not to those that read the English original."""
+    root = correction.corrects
+    existing = set(Letter.objects.public().filter(
+        Q(pk=root.pk) | Q(version_of_id=root.pk)).values_list("language", flat=True))
+    languages = correction_languages(correction) | {correction.language}
+    wanted = Q(preferred_language__in=existing & languages)
+    if root.language in languages:
+        wanted |= ~Q(preferred_language__in=existing)
+    return missions.filter(wanted)
 
 
 def family(letter):

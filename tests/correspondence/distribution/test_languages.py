@@ -9,7 +9,7 @@ from django.utils import translation
 from correspondence.dates import letter_date
 from correspondence.distribution.services import letter_distribute, letter_recipients
 from correspondence.models import Delivery
-from correspondence.services import letter_add_version, letter_issue
+from correspondence.services import letter_add_version, letter_correct, letter_issue
 from correspondence.tasks import deliver_letter
 from sessions.models import Mission
 from tests.correspondence.french import french_version, translate_to_french
@@ -155,3 +155,24 @@ def test_a_real_worker_sends_each_mission_its_version_once(letter_to, missions, 
     assert again.stdout.startswith("Nothing to send: 6 of 6 missions sent")
     unknown = manage("distribute_letter", letter.slug, "--language", "es")
     assert unknown.returncode != 0 and "has no version in “es”" in unknown.stderr
+
+
+def test_a_french_only_correction_goes_to_the_missions_that_read_the_french_version(
+        pga_letter):
+    prefer_french()
+    french = french_version(pga_letter)
+    correction = letter_correct(letter=french, by=None)
+    correction.body = french.body.replace("avec un vif intérêt", "avec le plus grand intérêt")
+    correction.save()
+    letter_issue(letter=correction, by=None)
+    english_only = letter_correct(letter=pga_letter, by=None)
+    english_only.body = pga_letter.body + "\n\nCorrected."
+    english_only.save()
+    letter_issue(letter=english_only, by=None)
+
+    french_readers = sorted(m.state.code for m in letter_recipients(correction))
+    english_readers = {m.state.code for m in letter_recipients(english_only)}
+
+    assert french_readers == sorted(FRENCH_SPEAKING)
+    assert len(english_readers) == 193 - len(FRENCH_SPEAKING)
+    assert "RUS" in english_readers and "FRA" not in english_readers
