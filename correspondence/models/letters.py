@@ -553,10 +553,10 @@ class Letter(models.Model):
 
     @property
     def correction_languages(self):
-        """The languages of a correction's versions (issued or not), in LANGUAGES order:
-        the versions of the letter it applies to ("French only")."""
+        """The languages of a correction's public versions, in LANGUAGES order: the versions
+        of the letter it applies to ("French only"); a draft version is not named."""
         original_id = self.version_of_id or self.pk
-        found = set(Letter.objects.filter(
+        found = set(Letter.objects.public().filter(
             Q(pk=original_id) | Q(version_of_id=original_id)).values_list("language", flat=True))
         return [code for code, _name in settings.LANGUAGES if code in found]
 
