@@ -46,7 +46,8 @@ class LetterListView(LetterSearchMixin, ListView):
         return (Letter.objects.public().originals().filter(pk__in=found)
                 .select_related("session", "letterhead").with_enclosure_notices()
                 .prefetch_related(Prefetch(
-                    "translations", queryset=Letter.objects.public().order_by("pk"),
+                    "translations",
+                    queryset=Letter.objects.public().with_enclosure_notices().order_by("pk"),
                     to_attr="public_versions")))
 
     def get_context_data(self, **kwargs):

@@ -134,3 +134,22 @@ def test_a_version_takes_its_sender_as_the_original_was_issued(pga_letter):
     assert french.sender_artwork_id == pga_letter.sender_artwork_id
     assert french.sender_name == (french_name_then or before[0])
     assert "Renamed" not in french.sender_name
+
+
+def test_the_list_shows_the_notices_of_the_version_it_shows(client, pga_letter,
+                                                             co_chairs_letter):
+    enclosed = french_co_chairs(co_chairs_letter, NOON)
+    french_version(pga_letter)  # encloses the French Co-Chairs letter
+    correction = letter_correct(letter=enclosed, by=None)
+    correction.body = CO_CHAIRS_FRENCH + "\n\nLe texte corrigé."
+    correction.save()
+    letter_issue(letter=correction, by=None, at=NOON + dt.timedelta(days=1))
+
+    in_french = client.get("/fr/letters/")
+    english = client.get("/letters/")
+
+    [row] = [row for row in in_french.context["letters"] if row.pk == pga_letter.pk]
+    assert row.shown.language == "fr"
+    assert f'href="{correction.get_absolute_url()}" class="correction-link"' in \
+        in_french.content.decode()
+    assert 'class="correction-link"' not in english.content.decode()
