@@ -150,6 +150,34 @@ def test_the_list_shows_the_notices_of_the_version_it_shows(client, pga_letter,
 
     [row] = [row for row in in_french.context["letters"] if row.pk == pga_letter.pk]
     assert row.shown.language == "fr"
-    assert f'href="{correction.get_absolute_url()}" class="correction-link"' in \
+    assert f'href="/fr/letters/{correction.slug}/" class="correction-link"' in \
         in_french.content.decode()
     assert 'class="correction-link"' not in english.content.decode()
+
+
+def test_links_from_a_page_in_french_stay_in_french(client, pga_letter, co_chairs_letter):
+    listing = client.get("/fr/letters/").content.decode()
+    api = client.get("/fr/api/letters.json").json()
+
+    assert f'href="/fr/letters/{co_chairs_letter.slug}/"' in listing
+    assert f'href="/letters/{co_chairs_letter.slug}/"' not in listing
+    [row] = [row for row in api["results"] if row["slug"] == co_chairs_letter.slug]
+    assert row["url"].endswith(f"/fr/letters/{co_chairs_letter.slug}/")
+    assert co_chairs_letter.get_own_url() == f"/letters/{co_chairs_letter.slug}/"
+
+
+def test_pages_listing_letters_show_the_version_in_their_language(client, pga_letter):
+    from .french import FRENCH_SUBJECT
+
+    french = french_version(pga_letter)
+    pages = ["/fr/", f"/fr/sessions/{pga_letter.session.number}/",
+             *(f"/fr{m.get_absolute_url()}" for m in pga_letter.meetings.all()),
+             *(f"/fr{c.get_absolute_url()}" for c in pga_letter.clusters.all())]
+    english = text_of(client.get("/"))
+
+    for url in pages:
+        page = client.get(url)
+        assert FRENCH_SUBJECT in text_of(page), url
+        assert pga_letter.subject not in text_of(page), url
+        assert f'href="/fr/letters/{french.slug}/" lang="fr"' in page.content.decode(), url
+    assert pga_letter.subject in english and FRENCH_SUBJECT not in english
