@@ -181,3 +181,12 @@ def test_pages_listing_letters_show_the_version_in_their_language(client, pga_le
         assert pga_letter.subject not in text_of(page), url
         assert f'href="/fr/letters/{french.slug}/" lang="fr"' in page.content.decode(), url
     assert pga_letter.subject in english and FRENCH_SUBJECT not in english
+
+
+def test_the_admin_views_a_version_on_its_own_page(admin_client, pga_letter):
+    french = french_version(pga_letter)
+
+    page = admin_client.get(f"/admin/correspondence/letter/{french.pk}/change/").content.decode()
+
+    assert f'href="/fr/letters/{french.slug}/"' in page
+    assert french.get_own_url() == f"/fr/letters/{french.slug}/"
