@@ -1,5 +1,6 @@
 """Writes on letters: issuing, correcting, and finding a letter back from its code or bytes."""
 
+import datetime as dt
 import hashlib
 import re
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from common.validators import one_line, text_problems
 
 from .glyphs import uncovered_problem
-from .models import Enclosure, Letter, Letterhead, Signatory, StoredFile, sender_snapshot
+from .models import Enclosure, Letter, Signatory, StoredFile, sender_snapshot
 from .models.letters import SENDER_SNAPSHOT, SENDER_TRANSLATED
 from .pdf import UnreadableAnnex, document_html, render_letter_pdf
 from .rendering import body_problems
@@ -210,33 +211,37 @@ def column_in(field, language):
 def version_sender_snapshot(letter):
     """The sender snapshot of a language version: the original's sender as it was issued.
 
-    Paper size, artwork and placement are the original's snapshot; the name and heading are
-    the letterhead's in the version's language as they were when the original was issued
-    (its history), the letterhead's text in that language now only where the history has
-    none. Raises ValidationError when the history does not give back the original's name
-    and heading in its own language (the version would name another sender)."""
+    Paper size, artwork and placement are the original's snapshot. The name and heading are
+    the letterhead's text in the version's language in the latest record of its history
+    made by the time the original was issued (within the second: `issued_at` keeps whole
+    seconds) that names the sender as the original's snapshot does; the letterhead's text in
+    that language now only where that record has none (or the history holds no record of
+    that time), and the original's text where neither has any. Raises ValidationError when the history holds
+    records of that time but none names the original's sender (the version would name
+    another sender than its original)."""
     original = letter.version_of
     values = {column: getattr(original, column) for column in SENDER_SNAPSHOT}
-    try:
-        then = letter.letterhead.history.as_of(original.issued_at)
-    except Letterhead.DoesNotExist:
-        then = None
-    for column, field in SENDER_SNAPSHOT.items():
-        if field not in SENDER_TRANSLATED:
-            continue
+    translated = [(column, field) for column, field in SENDER_SNAPSHOT.items()
+                  if field in SENDER_TRANSLATED]
+
+    def as_issued(record, column, field):
+        return (getattr(record, column_in(field, original.language), "")
+                or getattr(record, column_in(field, settings.LANGUAGE_CODE), ""))
+
+    records = list(letter.letterhead.history.filter(
+        history_date__lt=original.issued_at + dt.timedelta(seconds=1))
+        .order_by("-history_date", "-history_id")[:50])
+    then = next((record for record in records
+                 if all(as_issued(record, column, field) == getattr(original, column)
+                        for column, field in translated)), None)
+    if records and then is None:
+        raise ValidationError([_(
+            "The letterhead's history does not give the sender as the original was issued: "
+            "the %(language)s version cannot name the same sender.") % {
+            "language": language_label(letter.language)}])
+    for column, field in translated:
         own = column_in(field, letter.language)
-        if then is not None:
-            as_issued = (getattr(then, column_in(field, original.language), "")
-                         or getattr(then, column_in(field, settings.LANGUAGE_CODE), ""))
-            if as_issued != getattr(original, column):
-                raise ValidationError([_(
-                    "The letterhead's history does not give the sender as the original was "
-                    "issued: the %(language)s version cannot name the same sender.") % {
-                    "language": language_label(letter.language)}])
-            text = getattr(then, own, "") or ""
-        else:
-            text = ""
-        values[column] = (text or getattr(letter.letterhead, own, "") or ""
+        values[column] = (getattr(then, own, "") or getattr(letter.letterhead, own, "")
                           or getattr(original, column))
     return values
 

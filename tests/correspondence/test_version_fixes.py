@@ -190,3 +190,42 @@ def test_the_admin_views_a_version_on_its_own_page(admin_client, pga_letter):
 
     assert f'href="/fr/letters/{french.slug}/"' in page
     assert french.get_own_url() == f"/fr/letters/{french.slug}/"
+
+
+def test_a_version_names_the_sender_in_its_language_as_the_letterhead_then_said_it(db):
+    from django.utils import timezone
+
+    from tests.factories import make_letter, make_letterhead
+
+    letterhead = make_letterhead(name_en="The Office", name_fr="Le Bureau",
+                                 heading_en="THE OFFICE", heading_fr="LE BUREAU")
+    original = letter_issue(letter=make_letter(letterhead=letterhead), by=None,
+                            at=timezone.now())
+    letterhead.name_fr, letterhead.heading_fr = "Le Bureau renommé", "LE BUREAU RENOMMÉ"
+    letterhead.name_en = "The Office Renamed"
+    letterhead.save()
+    version = letter_add_version(letter=original, language="fr", by=None)
+    version.subject, version.body = "Lettre", "Le texte."
+    version.save()
+
+    version = letter_issue(letter=version, by=None)
+
+    assert (original.sender_name, original.sender_heading) == ("The Office", "THE OFFICE")
+    assert (version.sender_name, version.sender_heading) == ("Le Bureau", "LE BUREAU")
+
+
+def test_a_version_is_refused_when_the_history_does_not_name_the_originals_sender(db):
+    from django.utils import timezone
+
+    from tests.factories import make_letter, make_letterhead
+
+    letterhead = make_letterhead(name_en="The Office", heading_en="THE OFFICE")
+    original = letter_issue(letter=make_letter(letterhead=letterhead), by=None,
+                            at=timezone.now())
+    letterhead.history.update(name_en="Another Office")  # a history that says otherwise
+    version = letter_add_version(letter=original, language="fr", by=None)
+    version.subject, version.body = "Lettre", "Le texte."
+    version.save()
+
+    with pytest.raises(ValidationError, match="cannot name the same sender"):
+        letter_issue(letter=version, by=None)
