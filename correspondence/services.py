@@ -216,9 +216,9 @@ def version_sender_snapshot(letter):
     made by the time the original was issued (within the second: `issued_at` keeps whole
     seconds) that names the sender as the original's snapshot does; the letterhead's text in
     that language now only where that record has none (or the history holds no record of
-    that time), and the original's text where neither has any. Raises ValidationError when the history holds
-    records of that time but none names the original's sender (the version would name
-    another sender than its original)."""
+    that time), and the original's text where neither has any. Raises ValidationError
+    when the history holds records of that time but none names the original's sender (the
+    version would name another sender than its original)."""
     original = letter.version_of
     values = {column: getattr(original, column) for column in SENDER_SNAPSHOT}
     translated = [(column, field) for column, field in SENDER_SNAPSHOT.items()
