@@ -229,3 +229,14 @@ def test_a_version_is_refused_when_the_history_does_not_name_the_originals_sende
 
     with pytest.raises(ValidationError, match="cannot name the same sender"):
         letter_issue(letter=version, by=None)
+
+
+def test_a_version_encloses_the_original_when_the_enclosures_version_is_still_a_draft(
+        pga_letter, co_chairs_letter):
+    draft = letter_add_version(letter=co_chairs_letter, language="fr", by=None)
+    cover = letter_add_version(letter=pga_letter, language="fr", by=None)
+    assert cover.enclosures.get().enclosed_letter == draft
+
+    cover = letter_issue(letter=translate_to_french(cover), by=None, at=NOON)
+
+    assert cover.enclosures.get().enclosed_letter == co_chairs_letter
