@@ -1,6 +1,7 @@
 """The five clusters, each with its meetings and the letters that mention it."""
 
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from common.cache import public_cache
@@ -25,7 +26,8 @@ class ClusterDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             meetings=self.object.meetings.with_related().order_by("-starts_at"),
-            letters=self.object.letters.public().originals().with_enclosure_notices()
+            letters=self.object.letters.public().originals().shown_in(get_language())
+            .with_enclosure_notices()
             .order_by("-date", "-pk"),
             **kwargs,
         )

@@ -103,6 +103,10 @@ class LetterAdmin(DistributionAdminMixin, admin.ModelAdmin):
                     "issued_at"]
     list_filter = ["status", "language", "letterhead", "session"]
     list_select_related = ["letterhead", "version_of"]
+
+    def view_on_site(self, obj):
+        """The version's own page (the admin's language is not the version's)."""
+        return obj.get_own_url()
     # The signatories too: "Lajcak" finds the letters signed "Lajčák".
     search_fields = ["slug", "verification_code", *accent_insensitive(
         "subject", "body", "signatories__block", "signatories__person__given_name",

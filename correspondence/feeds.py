@@ -102,7 +102,7 @@ class LettersFeed(Feed):
         return " · ".join([*parts, *letter.notices])
 
     def item_link(self, letter):
-        return letter.get_absolute_url()
+        return letter.get_own_url()
 
     def item_pubdate(self, letter):
         return letter.issued_at

@@ -1,5 +1,6 @@
 """Writes on letters: issuing, correcting, and finding a letter back from its code or bytes."""
 
+import datetime as dt
 import hashlib
 import re
 
@@ -16,6 +17,7 @@ from common.validators import one_line, text_problems
 
 from .glyphs import uncovered_problem
 from .models import Enclosure, Letter, Signatory, StoredFile, sender_snapshot
+from .models.letters import SENDER_SNAPSHOT, SENDER_TRANSLATED
 from .pdf import UnreadableAnnex, document_html, render_letter_pdf
 from .rendering import body_problems
 
@@ -90,6 +92,22 @@ def version_problems(letter):
         problems.append(_("The %(language)s version's body is still the original's text: "
                           "write it in %(language)s before issuing it.") % {
             "language": language})
+    if letter.subject.strip() == original.subject.strip():
+        problems.append(_("The %(language)s version's subject is still the original's text: "
+                          "write it in %(language)s before issuing it.") % {
+            "language": language})
+    later = (Letter.objects.filter(
+        corrects_id=letter.chain_id, status=Letter.Status.ISSUED, language=letter.language,
+        correction_number__gt=letter.correction_number or 0).order_by("-correction_number")
+        .first())
+    if later is not None:
+        # Issued now, it would be current beside the correction that corrects its text: a
+        # page, a feed and a distribution would offer uncorrected text as the letter.
+        problems.append(_(
+            "A correction in %(language)s has been issued since: this version would not be "
+            "current; the current %(language)s text is %(correction)s.") % {
+            "language": language,
+            "correction": later.printed_reference or later.subject})
     return problems
 
 
@@ -140,10 +158,13 @@ def letter_issue(*, letter, by, at=None):
             "letterhead", "corrects", "version_of").get(pk=letter.pk)
         if letter.version_of_id and letter.is_draft:
             letter._take_from_original()  # the original's date, sender, symbol as they are now
+            refresh_enclosed_versions(letter)
         problems = issue_problems(letter)
         if problems:
             raise ValidationError(problems)
-        for column, value in sender_snapshot(letter.letterhead, letter.language).items():
+        snapshot = (version_sender_snapshot(letter) if letter.version_of_id
+                    else sender_snapshot(letter.letterhead, letter.language))
+        for column, value in snapshot.items():
             setattr(letter, column, value)
         letter.issued_at = (at or timezone.now()).replace(microsecond=0)
         letter.issued_by = by
@@ -164,6 +185,65 @@ def letter_issue(*, letter, by, at=None):
             ).exclude(pk=letter.pk).update(
                 status=Letter.Status.SUPERSEDED, updated_at=timezone.now())
     return letter
+
+
+def refresh_enclosed_versions(letter):
+    """Point each enclosure of a draft version at the letter it encloses as it is now: the
+    enclosed letter's public version in the cover's language where one exists, else its
+    original. A version's enclosures are chosen when it is started; an enclosure's version
+    issued since then is enclosed, and a draft one that was never issued is not."""
+    for enclosure in letter.enclosures.select_related("enclosed_letter__version_of"):
+        enclosed = enclosure.enclosed_letter
+        if enclosed is None:
+            continue
+        original = enclosed.original
+        now = original.version_in(letter.language) or original
+        if now.pk != enclosed.pk:
+            enclosure.enclosed_letter = now
+            enclosure.save(update_fields=["enclosed_letter"])
+
+
+def column_in(field, language):
+    """The column holding a translated field's text in `language` ("name_zh_hans")."""
+    return f"{field}_{language.replace('-', '_')}"
+
+
+def version_sender_snapshot(letter):
+    """The sender snapshot of a language version: the original's sender as it was issued.
+
+    Paper size, artwork and placement are the original's snapshot. The name and heading are
+    the letterhead's text in the version's language in the latest record of its history
+    made by the time the original was issued (within the second: `issued_at` keeps whole
+    seconds) that names the sender as the original's snapshot does; the letterhead's text in
+    that language now only where that record has none (or the history holds no record of
+    that time), and the original's text where neither has any. Raises ValidationError
+    when the history holds records of that time but none names the original's sender (the
+    version would name another sender than its original)."""
+    original = letter.version_of
+    values = {column: getattr(original, column) for column in SENDER_SNAPSHOT}
+    translated = [(column, field) for column, field in SENDER_SNAPSHOT.items()
+                  if field in SENDER_TRANSLATED]
+
+    def as_issued(record, column, field):
+        return (getattr(record, column_in(field, original.language), "")
+                or getattr(record, column_in(field, settings.LANGUAGE_CODE), ""))
+
+    records = list(letter.letterhead.history.filter(
+        history_date__lt=original.issued_at + dt.timedelta(seconds=1))
+        .order_by("-history_date", "-history_id")[:50])
+    then = next((record for record in records
+                 if all(as_issued(record, column, field) == getattr(original, column)
+                        for column, field in translated)), None)
+    if records and then is None:
+        raise ValidationError([_(
+            "The letterhead's history does not give the sender as the original was issued: "
+            "the %(language)s version cannot name the same sender.") % {
+            "language": language_label(letter.language)}])
+    for column, field in translated:
+        own = column_in(field, letter.language)
+        values[column] = (getattr(then, own, "") or getattr(letter.letterhead, own, "")
+                          or getattr(original, column))
+    return values
 
 
 def chain_in_language(chain_id, language):

@@ -46,7 +46,8 @@ class LetterListView(LetterSearchMixin, ListView):
         return (Letter.objects.public().originals().filter(pk__in=found)
                 .select_related("session", "letterhead").with_enclosure_notices()
                 .prefetch_related(Prefetch(
-                    "translations", queryset=Letter.objects.public().order_by("pk"),
+                    "translations",
+                    queryset=Letter.objects.public().with_enclosure_notices().order_by("pk"),
                     to_attr="public_versions")))
 
     def get_context_data(self, **kwargs):
@@ -94,10 +95,12 @@ class LetterDetailView(DetailView):
             enclosed = enclosure.enclosed_letter
             # An enclosure in another language, whose version in the letter's language was
             # issued after: the page links it (the PDF as issued stays as it was).
-            enclosure.version_now = (
-                enclosed.original.version_in(self.object.language)
-                if enclosed is not None and enclosed.language != self.object.language
-                else None)
+            now = (enclosed.original.version_in(self.object.language)
+                   if enclosed is not None and enclosed.language != self.object.language
+                   else None)
+            enclosure.version_now = now if now is not None and (
+                self.object.issued_at is None or now.issued_at > self.object.issued_at) \
+                else None
         if self.object.is_draft:  # the preview names what the PDF could not print
             kwargs["glyph_problem"] = glyph_problem(self.object)
         language = get_language()

@@ -1,6 +1,7 @@
 """The front door's pages: the home page and robots.txt."""
 
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from clusters.models import Cluster
 from common.cache import public_cache
@@ -20,8 +21,8 @@ def home(request):
         )
         if next_meeting is None:
             last_meeting = Meeting.objects.with_related().past().first()
-        letters = (Letter.objects.public().originals().with_enclosure_notices()
-                   .order_by("-date", "-pk")[:5])
+        letters = (Letter.objects.public().originals().shown_in(get_language())
+                   .with_enclosure_notices().order_by("-date", "-pk")[:5])
     return render(request, "portal/home.html", {
         "session": session, "co_chairs": co_chairs, "next_meeting": next_meeting,
         "last_meeting": last_meeting,

@@ -1,6 +1,7 @@
 """The public pages of the schedule: meetings, a meeting, a session, the changes."""
 
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from common.cache import PAGE, SLUG, public_cache
@@ -47,7 +48,8 @@ class MeetingDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            letters=self.object.letters.public().originals().with_enclosure_notices(),
+            letters=self.object.letters.public().originals().shown_in(get_language())
+            .with_enclosure_notices(),
             changes=[(c, describe(c), announced(c)) for c in self.object.changes.all()],
             **kwargs,
         )
@@ -66,7 +68,8 @@ class SessionDetailView(DetailView):
         return super().get_context_data(
             co_chairs=self.object.co_chairs.select_related("person", "state"),
             meetings=self.object.meetings.with_related().order_by("starts_at"),
-            letters=self.object.letters.public().originals().with_enclosure_notices()
+            letters=self.object.letters.public().originals().shown_in(get_language())
+            .with_enclosure_notices()
             .order_by("-date", "-pk"),
             sessions=Session.objects.only("number").order_by("-number"),
             **kwargs,

@@ -37,12 +37,12 @@ class MessageContent:
             context = {
                 "letter": letter, "sender": letter.sender.name, "language": language,
                 "letter_language": letter.language_name,
-                "url": settings.SITE_URL + letter.get_absolute_url(),
+                "url": settings.SITE_URL + letter.get_own_url(),
                 "pdf_url": settings.SITE_URL + letter.get_pdf_url(),
                 "others": [
                     {"language": version.language,
                      "name": translation.get_language_info(version.language)["name_local"],
-                     "url": settings.SITE_URL + version.get_absolute_url(),
+                     "url": settings.SITE_URL + version.get_own_url(),
                      "pdf_url": settings.SITE_URL + version.get_pdf_url()}
                     for version in letter.other_versions
                     if version.status == version.Status.ISSUED],

@@ -156,6 +156,17 @@ class LetterQuerySet(models.QuerySet):
     def issued(self):
         return self.filter(status=Letter.Status.ISSUED)
 
+    def shown_in(self, language):
+        """For each letter of these (originals), the row a page in `language` shows: its
+        public version in that language where there is one, else the original (the choice
+        of the letters list), in one query."""
+        originals = self.values("pk")
+        translated = Letter.objects.public().filter(
+            version_of=models.OuterRef("pk"), language=language)
+        return Letter.objects.public().filter(
+            Q(version_of__in=originals, language=language)
+            | Q(pk__in=originals) & ~models.Exists(translated))
+
     def drafts(self):
         return self.filter(status=Letter.Status.DRAFT)
 
@@ -396,7 +407,14 @@ class Letter(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        """The page of this version, under its own language's prefix."""
+        """The letter's page in the current language (`/fr/letters/<slug>/` on a page in
+        French): its version in that language, or its original with a note where it has
+        none. A link from a page stays in the page's language."""
+        return reverse("correspondence:detail", kwargs={"slug": self.slug})
+
+    def get_own_url(self):
+        """The page of this version, under its own language's prefix (the list of language
+        versions, a distribution's message, a feed's entry, the admin's "View on site")."""
         with translation.override(self.language):
             return reverse("correspondence:detail", kwargs={"slug": self.slug})
 
@@ -553,10 +571,10 @@ class Letter(models.Model):
 
     @property
     def correction_languages(self):
-        """The languages of a correction's versions (issued or not), in LANGUAGES order:
-        the versions of the letter it applies to ("French only")."""
+        """The languages of a correction's public versions, in LANGUAGES order: the versions
+        of the letter it applies to ("French only"); a draft version is not named."""
         original_id = self.version_of_id or self.pk
-        found = set(Letter.objects.filter(
+        found = set(Letter.objects.public().filter(
             Q(pk=original_id) | Q(version_of_id=original_id)).values_list("language", flat=True))
         return [code for code, _name in settings.LANGUAGES if code in found]
 

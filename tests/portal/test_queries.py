@@ -8,10 +8,11 @@ from sessions.models import Meeting
 
 pytestmark = pytest.mark.django_db
 URLS = [
-    "/", "/meetings/", "/meetings/?cluster=question-of-the-veto&status=scheduled",
+    "/", "/fr/", "/meetings/", "/meetings/?cluster=question-of-the-veto&status=scheduled",
     "/meetings/?page=1", "/meetings/calendar.ics", "/clusters/question-of-the-veto/calendar.ics",
     "/meetings/changes/", "/meetings/changes/feed/", "/clusters/",
-    "/clusters/question-of-the-veto/", "/sessions/71/", "/letters/", "/letters/?q=negotiations",
+    "/clusters/question-of-the-veto/", "/fr/clusters/question-of-the-veto/", "/sessions/71/",
+    "/fr/sessions/71/", "/letters/", "/fr/letters/", "/letters/?q=negotiations",
     "/letters/feed/", "/api/meetings.json", "/api/letters.json", "/sitemap.xml",
 ]
 # A cold render on the database cache: one SELECT reads the content version and the page
