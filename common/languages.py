@@ -22,10 +22,11 @@ def language_of(path_info):
     return _prefix_of(path_info) or settings.LANGUAGE_CODE
 
 
-def _prefix_of(path):
-    """The language code `path` starts with, exactly as the URLs write it, or None."""
+def _prefix_of(path, default=False):
+    """The language code `path` starts with, exactly as the URLs write it, or None; the
+    default language's code ("/en/", never an address) only when `default` is true."""
     prefix = path.split("/", 2)[1] if path.startswith("/") and "/" in path[1:] else ""
-    if prefix and prefix != settings.LANGUAGE_CODE and prefix in dict(settings.LANGUAGES):
+    if prefix in dict(settings.LANGUAGES) and (default or prefix != settings.LANGUAGE_CODE):
         return prefix
     return None
 
@@ -65,7 +66,7 @@ def path_in(path, language):
     translated = translate_url(path, language)
     if translated != path:
         return translated
-    current = _prefix_of(path)
+    current = _prefix_of(path, default=True)
     if current:
         path = path[len(current) + 1:] or "/"
     # One slash only: "//evil.example/x" would be a link to another host.
