@@ -4,21 +4,13 @@ same ids in every language, an unknown language a JSON 400; through the page cac
 import json
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
 
 from sessions.models import Meeting, Room
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """Requests under /fr/ leave French active in this thread (the locale middleware
-    activates a language and leaves it): the tests after these start in English again."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def listed(client, url):

@@ -5,20 +5,12 @@ import datetime as dt
 
 import feedparser
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 from tests.factories import make_issued_letter
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """Requests under /fr/ leave French active in this thread (the locale middleware
-    activates a language and leaves it): the tests after these start in English again."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def parsed(client, url):

@@ -7,9 +7,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.utils import translation
 
 from common.textsearch import text_terms
 from common.unaccent import fold
@@ -20,12 +18,6 @@ from tests.factories import make_issued_letter, text_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """Requests under /fr/ leave French active in this thread (the locale middleware
-    activates a language and leaves it): the tests after these start in English again."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 POSTGRESQL = pytest.mark.skipif("connection.vendor != 'postgresql'",

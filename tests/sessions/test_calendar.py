@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 from icalendar import Calendar
 
 from sessions.models import Meeting, Room
@@ -14,12 +12,6 @@ from tests.factories import get_cluster, portal_meeting
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """Requests under /fr/ leave French active in this thread (the locale middleware
-    activates a language and leaves it): the tests after these start in English again."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 UTC = dt.UTC

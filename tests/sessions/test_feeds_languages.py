@@ -2,8 +2,6 @@
 
 import feedparser
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 from sessions.models import Meeting, MeetingChange
 from sessions.services import meeting_postpone
@@ -11,12 +9,6 @@ from sessions.services import meeting_postpone
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """Requests under /fr/ leave French active in this thread (the locale middleware
-    activates a language and leaves it): the tests after these start in English again."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.mark.parametrize(("prefix", "language"), [("", "en"), ("/fr", "fr"), ("/ar", "ar"),
