@@ -253,6 +253,20 @@ def chain_in_language(chain_id, language):
         Q(pk=chain_id) | Q(version_of_id=chain_id) | Q(corrects_id=chain_id), language=language)
 
 
+def _copy_references(source, draft):
+    """Give a new draft (a correction, a language version) the named missions, clusters,
+    meetings, documents and signatories of the letter it starts from."""
+    draft.recipients.set(source.recipients.all())
+    draft.clusters.set(source.clusters.all())
+    draft.meetings.set(source.meetings.all())
+    draft.documents.set(source.documents.all())
+    Signatory.objects.bulk_create([
+        Signatory(letter=draft, position=s.position, person_id=s.person_id, block=s.block,
+                  signature_id=s.signature_id)
+        for s in source.signatories.all()
+    ])
+
+
 def letter_correct(*, letter, by):
     """Start the correction of an issued letter: a new draft, numbered Corr.N.
 
@@ -295,15 +309,7 @@ def letter_correct(*, letter, by):
             complimentary_close=one_line(letter.complimentary_close), language=letter.language,
             corrects=original, correction_number=number,
         )
-        correction.recipients.set(letter.recipients.all())
-        correction.clusters.set(letter.clusters.all())
-        correction.meetings.set(letter.meetings.all())
-        correction.documents.set(letter.documents.all())
-        Signatory.objects.bulk_create([
-            Signatory(letter=correction, position=s.position, person_id=s.person_id,
-                      block=s.block, signature_id=s.signature_id)
-            for s in letter.signatories.all()
-        ])
+        _copy_references(letter, correction)
         Enclosure.objects.bulk_create([
             Enclosure(letter=correction, position=e.position, title=one_line(e.title),
                       enclosed_letter_id=e.enclosed_letter_id, annex=e.annex.name)
@@ -368,15 +374,7 @@ def letter_add_version(*, letter, language, by):
             complimentary_close=original.complimentary_close,
         )
         version.save()  # takes the shared fields from the original
-        version.recipients.set(original.recipients.all())
-        version.clusters.set(original.clusters.all())
-        version.meetings.set(original.meetings.all())
-        version.documents.set(original.documents.all())
-        Signatory.objects.bulk_create([
-            Signatory(letter=version, position=s.position, person_id=s.person_id,
-                      block=s.block, signature_id=s.signature_id)
-            for s in original.signatories.all()
-        ])
+        _copy_references(original, version)
         Enclosure.objects.bulk_create([
             Enclosure(letter=version, position=e.position, title=e.title,
                       enclosed_letter=enclosed_version(e.enclosed_letter, language),
