@@ -7,8 +7,13 @@ from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django.tasks.exceptions import TaskResultDoesNotExist
 
-from .distribution.sending import letter_send_queued
+from .distribution.sending import letter_send_queued, notice_send_queued, subject_filter
 from .models import Delivery, FollowUp
+
+
+def _report(report):
+    return {"sent": report.sent, "partial": report.partial, "failed": report.failed,
+            "retry": report.retry, "held": report.held, "stopped": report.stopped}
 
 
 @task(queue_name="distribution")
@@ -20,36 +25,50 @@ def deliver_letter(letter_id):
     """
     report = letter_send_queued(letter_id=letter_id)
     schedule_follow_up(letter_id=letter_id)
-    return {"sent": report.sent, "partial": report.partial, "failed": report.failed,
-            "retry": report.retry, "held": report.held, "stopped": report.stopped}
+    return _report(report)
 
 
-def schedule_follow_up(*, letter_id):
-    """Enqueue one `deliver_letter` task for when the next queued delivery falls due.
+@task(queue_name="distribution")
+def deliver_notice(notice_id):
+    """Send the schedule notice's due deliveries (`notice_send_queued`), then schedule what
+    waits, as `deliver_letter` does."""
+    report = notice_send_queued(notice_id=notice_id)
+    schedule_follow_up(notice_id=notice_id)
+    return _report(report)
 
-    Side effects: at most one task, recorded in the letter's FollowUp row; none when the
-    task recorded there is still waiting (READY, as `django.tasks` reports it) and runs no
-    later. Workers ending at once decide one after the other (the row is locked first).
-    Returns the new task's result, or None.
+
+def schedule_follow_up(*, letter_id=None, notice_id=None):
+    """Enqueue one delivery task for when the next queued delivery of the letter (or notice)
+    falls due.
+
+    Side effects: at most one task, recorded in the FollowUp row of the letter or notice;
+    none when the task recorded there is still waiting (READY, as `django.tasks` reports it)
+    and runs no later. Workers ending at once decide one after the other (the row is locked
+    first). Returns the new task's result, or None.
     """
-    due = (Delivery.objects.filter(letter_id=letter_id, state=Delivery.State.QUEUED)
+    of = subject_filter(letter_id=letter_id, notice_id=notice_id)
+    due = (Delivery.objects.filter(**of, state=Delivery.State.QUEUED)
            .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
     if due is None:
         return None
+    deliver, key, subject_id = ((deliver_letter, f"letter:{letter_id}", letter_id)
+                                if letter_id is not None
+                                else (deliver_notice, f"notice:{notice_id}", notice_id))
     with transaction.atomic():
         # A write first, so that on SQLite too the transaction holds the lock before it reads.
-        FollowUp.objects.bulk_create([FollowUp(letter_id=letter_id)], ignore_conflicts=True)
-        follow_up = FollowUp.objects.select_for_update().get(letter_id=letter_id)
-        if follow_up.task_id and follow_up.run_after <= due and _waiting(follow_up.task_id):
+        FollowUp.objects.bulk_create([FollowUp(key=key)], ignore_conflicts=True)
+        follow_up = FollowUp.objects.select_for_update().get(key=key)
+        if follow_up.task_id and follow_up.run_after <= due and _waiting(
+                deliver, follow_up.task_id):
             return None
-        result = deliver_letter.using(run_after=due).enqueue(letter_id)
+        result = deliver.using(run_after=due).enqueue(subject_id)
         follow_up.task_id, follow_up.run_after = result.id, due
         follow_up.save(update_fields=["task_id", "run_after"])
     return result
 
 
-def _waiting(task_id):
+def _waiting(deliver, task_id):
     try:
-        return deliver_letter.get_result(task_id).status == TaskResultStatus.READY
+        return deliver.get_result(task_id).status == TaskResultStatus.READY
     except TaskResultDoesNotExist:  # pruned (prune_db_task_results)
         return False

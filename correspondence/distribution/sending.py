@@ -1,4 +1,5 @@
-"""Sending the queued deliveries of a letter: claim a batch, send, record each outcome.
+"""Sending the queued deliveries of a letter or a schedule notice: claim a batch, send,
+record each outcome.
 
 Only a real send marks a delivery sent: a worker whose e-mail backend does not deliver
 (console, file, locmem, dummy: `mailers.mailer_refusal`) claims nothing and leaves the due
@@ -24,14 +25,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.logs import log_once
 from sessions.models import MissionAddress
 
-from ..models import Delivery, Letter
+from ..models import Delivery, Letter, ScheduleNotice
+from ..notices.message import NoticeContent
 from .mailers import mailer_refusal, mailer_send
 from .message import (
     FAIL,
@@ -51,9 +53,16 @@ MAX_BACKOFF_SECONDS = 3600
 CLAIM_BATCH = 50
 
 
-def deliveries_recover(*, letter=None, stuck_after=None, worker=None):
-    """Queue again the deliveries left in "sending" longer than `stuck_after` seconds (by
-    `worker` only, if given).
+def subject_filter(*, letter_id=None, notice_id=None):
+    """{"letter_id": ...} or {"notice_id": ...}: the deliveries of one letter or notice."""
+    if (letter_id is None) == (notice_id is None):
+        raise ValueError("Give a letter or a notice.")
+    return {"letter_id": letter_id} if letter_id is not None else {"notice_id": notice_id}
+
+
+def deliveries_recover(*, letter=None, notice=None, stuck_after=None, worker=None):
+    """Queue again the deliveries left in "sending" longer than `stuck_after` seconds (of
+    `letter` or `notice` only, by `worker` only, if given).
 
     Side effects: those deliveries go back to "queued", due now, with a note in `error`.
     Returns their number.
@@ -64,6 +73,8 @@ def deliveries_recover(*, letter=None, stuck_after=None, worker=None):
         state=Delivery.State.SENDING, claimed_at__lte=now - timedelta(seconds=seconds))
     if letter is not None:
         stuck = stuck.filter(letter=letter)
+    if notice is not None:
+        stuck = stuck.filter(notice=notice)
     if worker is not None:
         stuck = stuck.filter(claimed_by=worker)
     recovered = stuck.update(
@@ -80,28 +91,35 @@ def worker_name():
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def deliveries_claim(*, letter_id, worker, size=CLAIM_BATCH):
-    """Take up to `size` due deliveries (queued -> sending), committed before any sending.
+def deliveries_claim(*, letter_id=None, notice_id=None, worker, size=CLAIM_BATCH):
+    """Take up to `size` due deliveries of a letter or a notice (queued -> sending),
+    committed before any sending.
 
     Returns [(delivery, [addresses])]: the mission's addresses that have not taken the
-    message yet (all of them, but after a partial delivery). On PostgreSQL rows another
-    worker is claiming are skipped (SKIP LOCKED); everywhere the conditional UPDATE is what
-    guarantees that only one worker wins a delivery. A batch costs one commit, not one per
-    message; a worker killed mid-batch leaves the rest "sending" until recovered, and they
-    are then sent once.
+    message yet (all of them, but after a partial delivery), or the subscriber's. On
+    PostgreSQL rows another worker is claiming are skipped (SKIP LOCKED); everywhere the
+    conditional UPDATE is what guarantees that only one worker wins a delivery. A batch
+    costs one commit, not one per message; a worker killed mid-batch leaves the rest
+    "sending" until recovered, and they are then sent once.
     """
+    of = subject_filter(letter_id=letter_id, notice_id=notice_id)
     skip_locked = connection.features.has_select_for_update_skip_locked
     now = timezone.now()
+    waiting = Delivery.objects.filter(**of, state=Delivery.State.QUEUED)
     # A mission marked inactive since it was queued receives nothing more: its waiting
     # deliveries are failed, with the reason, and never claimed.
-    Delivery.objects.filter(
-        letter_id=letter_id, state=Delivery.State.QUEUED, mission__active=False,
-    ).update(state=Delivery.State.FAILED, error=_("The mission was marked inactive."),
-             held="", updated_at=now)
-    due = Delivery.objects.filter(
-        letter_id=letter_id, state=Delivery.State.QUEUED, next_attempt_at__lte=now,
-        mission__active=True,
-    ).order_by("pk")
+    waiting.filter(mission__active=False).update(
+        state=Delivery.State.FAILED, error=_("The mission was marked inactive."), held="",
+        updated_at=now)
+    # A subscriber who unsubscribed (or erased the subscription) since: nothing more either.
+    waiting.filter(mission__isnull=True).filter(
+        Q(subscription__isnull=True) | Q(subscription__unsubscribed_at__isnull=False)
+        | Q(subscription__confirmed_at__isnull=True),
+    ).update(state=Delivery.State.CANCELLED, held="", updated_at=now,
+             error=_("The subscriber unsubscribed."))
+    due = Delivery.objects.filter(**of, state=Delivery.State.QUEUED, next_attempt_at__lte=now,
+                                  ).filter(Q(mission__active=True) | Q(mission__isnull=True)
+                                           ).order_by("pk")
     # SQLite: no transaction around the read, so the write never needs a lock upgrade.
     with transaction.atomic() if skip_locked else nullcontext():
         candidates = list((due.select_for_update(skip_locked=True) if skip_locked else due)
@@ -115,31 +133,36 @@ def deliveries_claim(*, letter_id, worker, size=CLAIM_BATCH):
     # A worker name is unique to its process, which claims one batch at a time.
     won = list(Delivery.objects.filter(
         pk__in=candidates, state=Delivery.State.SENDING, claimed_by=worker, claimed_at=now,
-    ).select_related("mission__state").order_by("pk"))
+    ).select_related("mission__state", "subscription").order_by("pk"))
     addresses = {}
     for mission_id, address in MissionAddress.objects.filter(
-            mission_id__in=[d.mission_id for d in won]).order_by().values_list(
+            mission_id__in=[d.mission_id for d in won if d.mission_id]).order_by().values_list(
             "mission_id", "email"):
         addresses.setdefault(mission_id, []).append(address)
     for delivery in won:  # the mission's addresses now, whatever took the message before
-        delivery.addresses_now = sorted(set(addresses.get(delivery.mission_id, [])))
+        if delivery.mission_id:
+            delivery.addresses_now = sorted(set(addresses.get(delivery.mission_id, [])))
+        else:
+            delivery.addresses_now = [delivery.subscription.email]
     return [(d, sorted(set(d.addresses_now) - set(d.accepted))) for d in won]
 
 
-def deliveries_hold(*, letter_id, reason):
-    """Leave the letter's due deliveries queued, unsent, with the reason they were not sent.
+def deliveries_hold(*, letter_id=None, notice_id=None, reason):
+    """Leave the letter's (or notice's) due deliveries queued, unsent, with the reason they
+    were not sent.
 
     Side effects: each due queued delivery records `reason` in `held` and falls due again
     after IGN_DELIVERY_RETRY_SECONDS (so that the follow-up task lets a worker that can send
     take them); attempts are unchanged (none was made). Returns their number.
     """
+    of = subject_filter(letter_id=letter_id, notice_id=notice_id)
     now = timezone.now()
     held = Delivery.objects.filter(
-        letter_id=letter_id, state=Delivery.State.QUEUED, next_attempt_at__lte=now,
+        **of, state=Delivery.State.QUEUED, next_attempt_at__lte=now,
     ).update(held=reason, updated_at=now,
              next_attempt_at=now + timedelta(seconds=settings.IGN_DELIVERY_RETRY_SECONDS))
     if held:
-        logger.warning("Held %d deliveries of letter %s: %s", held, letter_id, reason)
+        logger.warning("Held %d deliveries of %s: %s", held, of, reason)
     return held
 
 
@@ -220,7 +243,28 @@ class RunReport:
 
 
 def letter_send_queued(*, letter_id, worker=None, limit=None):
-    """Send every due delivery of the letter, one SMTP connection for the run.
+    """Send every due delivery of the letter, one SMTP connection for the run
+    (`send_queued`)."""
+    letter = Letter.objects.select_related("letterhead").get(pk=letter_id)
+    return send_queued(
+        of={"letter_id": letter_id}, worker=worker, limit=limit, recover={"letter": letter},
+        content=lambda language, delivery: MessageContent.for_letter(letter, language))
+
+
+def notice_send_queued(*, notice_id, worker=None, limit=None):
+    """Send every due delivery of the schedule notice, one SMTP connection for the run
+    (`send_queued`)."""
+    notice = ScheduleNotice.objects.get(pk=notice_id)
+    return send_queued(
+        of={"notice_id": notice_id}, worker=worker, limit=limit, recover={"notice": notice},
+        content=lambda language, delivery: NoticeContent.for_notice(notice, language))
+
+
+def send_queued(*, of, content, recover, worker=None, limit=None):
+    """Send every due delivery of a letter or a notice (`of`, a `subject_filter`), one SMTP
+    connection for the run. `content(language, delivery)` builds the message of a language
+    (called once per language of the recipients served); `recover`: the keyword that limits
+    `deliveries_recover` to them.
 
     Side effects: deliveries claimed, sent through the default mailer and recorded sent,
     partly delivered (some addresses refused for good), failed (permanent 5xx answer, bad
@@ -228,29 +272,28 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
     server failure ends the run. When the default mailer does not deliver (a development
     backend), nothing is claimed or sent: the due deliveries are held (`deliveries_hold`).
     Deliveries that remain queued for later are scheduled by the caller
-    (`correspondence.tasks.deliver_letter`, then `schedule_follow_up`).
+    (`correspondence.tasks.deliver_letter` or `deliver_notice`, then `schedule_follow_up`).
     """
     worker = worker or worker_name()
-    letter = Letter.objects.select_related("letterhead").get(pk=letter_id)
-    deliveries_recover(letter=letter)
+    deliveries_recover(**recover)
     # This worker's own claims, from a run of it that a database failure broke off: a worker
     # runs one task at a time, so none of them is being sent now.
-    deliveries_recover(letter=letter, worker=worker, stuck_after=0)
+    deliveries_recover(**recover, worker=worker, stuck_after=0)
     report = RunReport()
     mailer = mailers.default
     refusal = mailer_refusal(mailer, worker=worker)
     if refusal:
-        report.held = deliveries_hold(letter_id=letter_id, reason=refusal)
+        report.held = deliveries_hold(**of, reason=refusal)
         report.stopped = refusal
         return report
-    # One message per language of the missions served (the text in the mission's language,
-    # the PDF the version's), each rendered and encoded once per run.
+    # One message per language of the recipients served (the text in the recipient's
+    # language, a letter's PDF the version's), each rendered and encoded once per run.
     contents = {}
     # A batch is never held longer than half the time after which it counts as stuck.
     hold = timedelta(seconds=settings.IGN_DELIVERY_STUCK_SECONDS / 2)
     try:
         while not report.stopped:
-            batch = deliveries_claim(letter_id=letter_id, worker=worker)
+            batch = deliveries_claim(**of, worker=worker)
             if not batch:
                 break
             for index, (delivery, addresses) in enumerate(batch):
@@ -260,10 +303,13 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
                     deliveries_release(deliveries=[d for d, _a in batch[index:]],
                                        worker=worker, at=report.retry_at)
                     break
-                language = delivery.mission.preferred_language
-                if language not in contents:
-                    contents[language] = MessageContent.for_letter(letter, language)
-                _send_one(mailer, contents[language], delivery, addresses, report)
+                language = (delivery.mission.preferred_language if delivery.mission_id
+                            else delivery.subscription.language)
+                # A subscriber's message is not a mission's (its unsubscribe headers).
+                key = (language, bool(delivery.mission_id))
+                if key not in contents:
+                    contents[key] = content(language, delivery)
+                _send_one(mailer, contents[key], delivery, addresses, report)
             done = report.sent + report.partial + report.failed + report.retry
             if limit is not None and done >= limit:
                 break
@@ -273,7 +319,7 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
     if report.retry_at:
         # The server is down or busy: every due delivery waits as long.
         Delivery.objects.filter(
-            letter_id=letter_id, state=Delivery.State.QUEUED, next_attempt_at__lt=report.retry_at,
+            **of, state=Delivery.State.QUEUED, next_attempt_at__lt=report.retry_at,
         ).update(next_attempt_at=report.retry_at)
     return report
 
@@ -301,7 +347,7 @@ def _send_one(mailer, content, delivery, addresses, report):
         refused = (answers(exc.recipients) if isinstance(exc, smtplib.SMTPRecipientsRefused)
                    else None)
         fields = _record(delivery, outcome, text, addresses, refused=refused)
-        report.errors.append(f"{delivery.mission.state.code}: {text}")
+        report.errors.append(f"{_recipient(delivery)}: {text}")
         if fields["state"] == Delivery.State.FAILED:
             report.failed += 1
         elif fields["state"] == Delivery.State.PARTIAL:
@@ -323,8 +369,15 @@ def _send_one(mailer, content, delivery, addresses, report):
         fields = _record(delivery, FAIL if permanent else RETRY_RECIPIENT, text, addresses,
                          took=[a for a in addresses if a not in refused],
                          refused=answers(refused))
-        report.errors.append(f"{delivery.mission.state.code}: {text}")
+        report.errors.append(f"{_recipient(delivery)}: {text}")
         if fields["state"] == Delivery.State.PARTIAL:
             report.partial += 1
         else:
             report.retry += 1
+
+
+def _recipient(delivery):
+    """The mission's code, or "subscriber <id>" (never a subscriber's address in a log)."""
+    if delivery.mission_id:
+        return delivery.mission.state.code
+    return f"subscriber {delivery.subscription_id}"

@@ -1,4 +1,5 @@
-"""The letters, their stored files and their delivery ledger, one module per family of models."""
+"""The letters, their stored files, schedule notices, subscriptions and the delivery ledger,
+one module per family of models."""
 
 from .ledger import Delivery, DeliveryQuerySet, FollowUp
 from .letters import (
@@ -23,14 +24,17 @@ from .letters import (
     letter_is_locked,
     sender_snapshot,
 )
+from .notices import NoticeLine, ScheduleNotice
 from .stored import DatabaseStorage, StoredFile, StoredFileQuerySet, annex_storage
+from .subscriptions import Subscription
 
 __all__ = [
     "LETTER_REFERENCES", "PROTECT_RECORDS", "SENDER_SNAPSHOT",
     "ArtworkPlacement", "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure",
     "FollowUp", "Letter",
     "LetterCluster", "LetterDocument", "LetterIsRecord", "LetterMeeting", "LetterQuerySet",
-    "LetterRecipient", "Letterhead", "LockedWithLetterMixin", "PaperSize", "Sender",
-    "Signatory", "StoredFile", "StoredFileQuerySet", "annex_storage", "annex_upload_to",
+    "LetterRecipient", "Letterhead", "LockedWithLetterMixin", "NoticeLine", "PaperSize",
+    "ScheduleNotice", "Sender", "Signatory", "StoredFile", "StoredFileQuerySet", "Subscription",
+    "annex_storage", "annex_upload_to",
     "letter_is_locked", "sender_snapshot",
 ]

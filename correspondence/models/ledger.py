@@ -1,4 +1,9 @@
-"""The delivery ledger: what each mission was sent, and when."""
+"""The delivery ledger: what each mission and each subscriber was sent, and when.
+
+One ledger for every message the portal sends on the Secretariat's behalf: a letter or a
+schedule notice (exactly one of the two) to a mission or to a subscriber (at most one of the
+two: an erased subscriber leaves the record without its address).
+"""
 
 from django.db import models
 from django.db.models import Q
@@ -12,6 +17,15 @@ from .letters import Letter
 class DeliveryQuerySet(models.QuerySet):
     def for_letter(self, letter):
         return self.filter(letter=letter)
+
+    def for_notice(self, notice):
+        return self.filter(notice=notice)
+
+    def to_missions(self):
+        return self.filter(mission__isnull=False)
+
+    def to_subscribers(self):
+        return self.filter(mission__isnull=True)
 
     def counts(self):
         """{state: number} for every state, zeros included."""
@@ -28,7 +42,8 @@ class DeliveryQuerySet(models.QuerySet):
 
 
 class Delivery(models.Model):
-    """The ledger: one record per (letter, mission), proving what each mission was sent."""
+    """The ledger: one record per (letter or notice, mission or subscriber), proving what
+    each was sent."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -37,16 +52,29 @@ class Delivery(models.Model):
         # Some of the mission's addresses took the message, the others refused it for good.
         PARTIAL = "partial", _("Partly delivered")
         FAILED = "failed", _("Failed")
+        # Never attempted, and no longer to be: a sending called off before its time, a
+        # subscriber who unsubscribed meanwhile (`error` says which).
+        CANCELLED = "cancelled", _("Cancelled")
 
     letter = models.ForeignKey(
-        Letter, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("letter")
+        Letter, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("letter"),
+        null=True, blank=True,
+    )
+    notice = models.ForeignKey(
+        "correspondence.ScheduleNotice", on_delete=models.PROTECT, related_name="deliveries",
+        verbose_name=_("schedule notice"), null=True, blank=True,
     )
     mission = models.ForeignKey(
         "ign_sessions.Mission", on_delete=models.PROTECT, related_name="deliveries",
-        verbose_name=_("mission"),
+        verbose_name=_("mission"), null=True, blank=True,
+    )
+    # Erasing a subscription keeps the record of what was sent, without the address.
+    subscription = models.ForeignKey(
+        "correspondence.Subscription", on_delete=models.SET_NULL, related_name="deliveries",
+        verbose_name=_("subscription"), null=True, blank=True,
     )
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
-    # Fixed per (letter, mission): a re-send carries the same Message-ID.
+    # Fixed per (letter or notice, recipient): a re-send carries the same Message-ID.
     message_id = models.CharField(_("Message-ID"), max_length=250,
                                   validators=[validate_single_line])
     recipients = models.TextField(_("sent to"), blank=True, help_text=_(
@@ -73,18 +101,49 @@ class Delivery(models.Model):
     shown_publicly = False
 
     class Meta:
-        ordering = ["letter", "mission__state__name"]
+        ordering = ["letter", "notice", "mission__state__name", "pk"]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
-        indexes = [models.Index(fields=["letter", "state"])]
+        indexes = [models.Index(fields=["letter", "state"]),
+                   models.Index(fields=["notice", "state"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["letter", "mission"], name="delivery_once_per_letter_and_mission",
                 violation_error_message=_("This mission already has a delivery of this letter."),
             ),
+            models.UniqueConstraint(
+                fields=["notice", "mission"], name="delivery_once_per_notice_and_mission",
+                violation_error_message=_("This mission already has a delivery of this notice."),
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "subscription"],
+                name="delivery_once_per_letter_and_subscription",
+                violation_error_message=_(
+                    "This subscriber already has a delivery of this letter."),
+            ),
+            models.UniqueConstraint(
+                fields=["notice", "subscription"],
+                name="delivery_once_per_notice_and_subscription",
+                violation_error_message=_(
+                    "This subscriber already has a delivery of this notice."),
+            ),
             models.CheckConstraint(
-                condition=Q(state__in=["queued", "sending", "sent", "partial", "failed"]),
+                condition=(Q(letter__isnull=False, notice__isnull=True)
+                           | Q(letter__isnull=True, notice__isnull=False)),
+                name="delivery_of_a_letter_or_a_notice",
+            ),
+            models.CheckConstraint(
+                condition=Q(mission__isnull=True) | Q(subscription__isnull=True),
+                name="delivery_to_a_mission_or_a_subscriber",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "sending", "sent", "partial", "failed",
+                                       "cancelled"]),
                 name="delivery_state_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="cancelled") | ~Q(error=""),
+                name="delivery_cancelled_says_why",
             ),
             models.CheckConstraint(
                 condition=~Q(state="partial") | (Q(sent_at__isnull=False) & ~Q(error="")),
@@ -109,7 +168,19 @@ class Delivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.letter.slug} → {self.mission}"
+        what = self.letter.slug if self.letter_id else str(self.notice)
+        if self.mission_id:
+            whom = str(self.mission)
+        elif self.subscription_id:
+            whom = str(self.subscription)
+        else:
+            whom = _("an erased subscriber")
+        return f"{what} → {whom}"
+
+    @property
+    def subject_key(self):
+        """"letter:<id>" or "notice:<id>": what the delivery sends (see `FollowUp.key`)."""
+        return f"letter:{self.letter_id}" if self.letter_id else f"notice:{self.notice_id}"
 
     @property
     def outcomes(self):
@@ -118,7 +189,7 @@ class Delivery(models.Model):
 
 
 class FollowUp(models.Model):
-    """The `deliver_letter` task last scheduled for a letter's waiting deliveries.
+    """The delivery task last scheduled for a letter's or a notice's waiting deliveries.
 
     Kept so that a worker ending its run asks the task backend (through `django.tasks`)
     whether that task is still waiting, instead of enqueuing another.
@@ -126,10 +197,9 @@ class FollowUp(models.Model):
 
     shown_publicly = False  # no public page shows it: its writes leave the page cache alone
 
-    letter = models.OneToOneField(
-        Letter, on_delete=models.CASCADE, primary_key=True, related_name="follow_up",
-        verbose_name=_("letter"),
-    )
+    # "letter:<id>" or "notice:<id>" (`Delivery.subject_key`).
+    key = models.CharField(_("sends"), max_length=40, primary_key=True,
+                           validators=[validate_single_line])
     task_id = models.CharField(_("task"), max_length=64, blank=True,
                                validators=[validate_single_line])
     run_after = models.DateTimeField(_("runs after"), null=True, blank=True)
@@ -139,4 +209,4 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-up tasks")
 
     def __str__(self):
-        return f"{self.letter_id}: {self.task_id or '-'}"
+        return f"{self.key}: {self.task_id or '-'}"

@@ -335,7 +335,7 @@ def test_models_not_shown_publicly_leave_the_cache_alone(seeded):
     Delivery.objects.create(letter=letter, mission=Mission.objects.first(),
                             message_id="<cache-test@example.org>", queued_at=timezone.now())
     deliver_letter.enqueue(letter.pk)
-    FollowUp.objects.create(letter=letter, task_id="t", run_after=timezone.now())
+    FollowUp.objects.create(key=f"letter:{letter.pk}", task_id="t", run_after=timezone.now())
     Client().force_login(staff)  # saves the user's last_login
 
     assert DBTaskResult.objects.count() == tasks + 1

@@ -40,7 +40,7 @@ def test_follow_up_enqueues_at_most_one_waiting_task_per_letter(waiting_letter):
 
     assert results[1:] == [None, None]
     [task] = waiting_tasks()
-    assert str(task.id) == results[0].id == FollowUp.objects.get(letter=letter).task_id
+    assert str(task.id) == results[0].id == FollowUp.objects.get(key=f"letter:{letter.pk}").task_id
     result = deliver_letter.get_result(results[0].id)
     assert result.status == TaskResultStatus.READY
     assert result.args == [letter.pk]
@@ -67,7 +67,7 @@ def test_follow_up_earlier_than_the_waiting_task_is_enqueued(waiting_letter):
     earlier = schedule_follow_up(letter_id=letter.pk)
 
     assert [str(t.id) for t in waiting_tasks()] == [earlier.id, later.id]
-    assert FollowUp.objects.get(letter=letter).run_after == sooner
+    assert FollowUp.objects.get(key=f"letter:{letter.pk}").run_after == sooner
     assert schedule_follow_up(letter_id=letter.pk) is None
 
 

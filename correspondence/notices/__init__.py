@@ -1,0 +1,1 @@
+"""Schedule notices: gathering the meetings' changes, the iTIP calendar parts, the message."""
