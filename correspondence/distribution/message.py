@@ -14,6 +14,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ..subscriptions.links import unsubscribe_headers
+
 
 @dataclass
 class MessageContent:
@@ -64,13 +66,19 @@ class MessageContent:
         return part
 
     def message(self, delivery, addresses):
-        """The Django message for one mission: its To, a fixed Message-ID, the PDF."""
+        """The Django message for one mission or subscriber: its To, a fixed Message-ID, a
+        subscriber's unsubscribe headers, the PDF."""
         return MissionEmail(
             content=self, subject=self.subject, body=self.text, to=addresses,
             alternatives=[(self.html, "text/html")],
             attachments=[self.attachment],
-            headers={"Message-ID": delivery.message_id, "Auto-Submitted": "auto-generated"},
+            headers={"Message-ID": delivery.message_id, "Auto-Submitted": "auto-generated",
+                     **unsubscribe_headers(delivery)},
         )
+
+
+# Headers that differ from one recipient to the next, written per message.
+PER_RECIPIENT = ("List-Unsubscribe",)
 
 
 class MissionEmail(EmailMultiAlternatives):
@@ -105,6 +113,10 @@ class MissionEmail(EmailMultiAlternatives):
         own = {"to": ", ".join(str(mailbox(address, policy)) for address in self.to),
                "date": email.utils.format_datetime(timezone.now()),
                "message-id": self.extra_headers["Message-ID"]}
+        # A recipient's own headers (a subscriber's unsubscribe link): the template, built
+        # for the run's first recipient of this kind, carries the same names.
+        own.update({name.lower(): self.extra_headers[name] for name in PER_RECIPIENT
+                    if name in self.extra_headers})
         msg = email.message.EmailMessage(policy=policy)
         for name, value in headers:  # in the order Django wrote them
             # A line too long for the policy is folded again when written.

@@ -1,0 +1,36 @@
+"""Which confirmed subscriptions receive a letter or a schedule notice."""
+
+from django.conf import settings
+from django.db.models import Q
+
+from ..models import Subscription
+
+
+def active_subscriptions():
+    """Confirmed and not unsubscribed."""
+    return Subscription.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
+def letter_subscriptions(letter):
+    """The active subscriptions asking for new letters that follow everything, the letter's
+    session or one of the clusters it refers to."""
+    original = letter.original
+    return active_subscriptions().filter(wants_letters=True).filter(
+        Q(session__isnull=True, cluster__isnull=True) | Q(session_id=original.session_id)
+        | Q(cluster__in=original.clusters.all())).distinct()
+
+
+def notice_subscriptions(notice):
+    """The active subscriptions asking for schedule changes that follow everything, the
+    notice's session or a cluster one of its meetings discusses."""
+    clusters = notice.lines.values("meeting__clusters")
+    return active_subscriptions().filter(wants_notices=True).filter(
+        Q(session__isnull=True, cluster__isnull=True) | Q(session_id=notice.session_id)
+        | Q(cluster__in=clusters)).distinct()
+
+
+def subscriber_message_id(what, subscription):
+    """<what.s<subscription id>@domain> (`what`: "<letter slug>[.<language>]" or
+    "notice-<number>"): the same for every attempt to this subscriber."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
+    return f"<{what}.s{subscription.pk}@{domain}>"
