@@ -77,10 +77,6 @@ class MessageContent:
         )
 
 
-# Headers that differ from one recipient to the next, written per message.
-PER_RECIPIENT = ("List-Unsubscribe",)
-
-
 class MissionEmail(EmailMultiAlternatives):
     """One mission's message, as EmailMultiAlternatives builds it, built once per run.
 
@@ -113,10 +109,6 @@ class MissionEmail(EmailMultiAlternatives):
         own = {"to": ", ".join(str(mailbox(address, policy)) for address in self.to),
                "date": email.utils.format_datetime(timezone.now()),
                "message-id": self.extra_headers["Message-ID"]}
-        # A recipient's own headers (a subscriber's unsubscribe link): the template, built
-        # for the run's first recipient of this kind, carries the same names.
-        own.update({name.lower(): self.extra_headers[name] for name in PER_RECIPIENT
-                    if name in self.extra_headers})
         msg = email.message.EmailMessage(policy=policy)
         for name, value in headers:  # in the order Django wrote them
             # A line too long for the policy is folded again when written.

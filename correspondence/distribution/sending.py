@@ -305,8 +305,8 @@ def send_queued(*, of, content, recover, worker=None, limit=None):
                     break
                 language = (delivery.mission.preferred_language if delivery.mission_id
                             else delivery.subscription.language)
-                # A subscriber's message is not a mission's (its unsubscribe headers).
-                key = (language, bool(delivery.mission_id))
+                # A subscriber's message is their own (its unsubscribe and manage links).
+                key = (language, None if delivery.mission_id else delivery.subscription_id)
                 if key not in contents:
                     contents[key] = content(language, delivery)
                 _send_one(mailer, contents[key], delivery, addresses, report)
