@@ -224,13 +224,15 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None, se
         raise DistributionRefused(_("The time to send at has passed: choose a time to come, "
                                     "or send now."))
     due = send_at or now
+    # Read before the transaction: on SQLite (WAL) a transaction that reads first, then
+    # writes after another process wrote, is refused ("database is locked").
+    pending = distribution_pending(letter)
+    if pending is not None:
+        raise DistributionRefused(_(
+            "A distribution of “%(slug)s” is scheduled for %(when)s: cancel it before "
+            "distributing the letter again.") % {
+            "slug": pending.letter.slug, "when": ny_when(pending.send_at)})
     with transaction.atomic():
-        pending = distribution_pending(letter)
-        if pending is not None:
-            raise DistributionRefused(_(
-                "A distribution of “%(slug)s” is scheduled for %(when)s: cancel it before "
-                "distributing the letter again.") % {
-                "slug": pending.letter.slug, "when": ny_when(pending.send_at)})
         if send_at is not None:
             ScheduledDistribution.objects.create(
                 letter=letter, send_at=send_at, scheduled_at=now, scheduled_by=by)
@@ -324,12 +326,17 @@ def distribution_cancel(*, scheduled, by):
     """
     now = timezone.now()
     with transaction.atomic():
-        row = ScheduledDistribution.objects.select_for_update().get(pk=scheduled.pk)
-        if row.cancelled_at is not None:
-            raise DistributionRefused(_("This scheduled distribution was cancelled already."))
-        if row.send_at <= now:
+        # One conditional UPDATE decides (and, written first, holds SQLite's lock at once).
+        if not ScheduledDistribution.objects.filter(
+                pk=scheduled.pk, cancelled_at__isnull=True, send_at__gt=now).update(
+                cancelled_at=now, cancelled_by=by):
+            row = ScheduledDistribution.objects.get(pk=scheduled.pk)
+            if row.cancelled_at is not None:
+                raise DistributionRefused(
+                    _("This scheduled distribution was cancelled already."))
             raise DistributionRefused(_("Its time has come: the distribution has begun and "
                                         "can no longer be cancelled."))
+        row = ScheduledDistribution.objects.select_related("letter").get(pk=scheduled.pk)
         why = _("Cancelled by %(user)s at %(when)s.") % {
             "user": by.get_username() if by else _("someone"), "when": ny_when(now)}
         waiting = Delivery.objects.filter(
@@ -339,8 +346,9 @@ def distribution_cancel(*, scheduled, by):
         count = waiting.filter(attempts=0).update(state=Delivery.State.CANCELLED, **fields)
         count += waiting.exclude(accepted=[]).update(state=Delivery.State.PARTIAL, **fields)
         count += waiting.update(state=Delivery.State.FAILED, **fields)
-        row.cancelled_at, row.cancelled_by, row.cancelled_deliveries = now, by, count
-        row.save(update_fields=["cancelled_at", "cancelled_by", "cancelled_deliveries"])
+        row.cancelled_deliveries = count
+        row.save(update_fields=["cancelled_deliveries"])
+    scheduled.cancelled_at, scheduled.cancelled_by = row.cancelled_at, row.cancelled_by
     return count
 
 
