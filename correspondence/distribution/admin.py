@@ -16,7 +16,6 @@ from common.admin import ReadOnlyAdminMixin
 from common.signin import has_second_factor
 from common.spreadsheet import csv_write
 from common.timezones import ny_when
-
 from sessions.models import MissionAddress
 
 from ..models import Delivery, ScheduledDistribution

@@ -14,9 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sessions.models import Mission, MissionAddress, State
-
 from common.timezones import ny_when
+from sessions.models import Mission, MissionAddress, State
 
 from ..models import Delivery, Letter, ScheduledDistribution
 from ..tasks import deliver_letter, schedule_follow_up

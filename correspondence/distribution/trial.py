@@ -47,14 +47,14 @@ def marked_as_test(message, address, message_id):
     “[TEST]”, the test line at the top of its text and of its HTML, its own Message-ID; the
     same parts and attachments otherwise."""
     line = trial_line(address)
+    para = format_html('<p class="test-message"><strong>{}</strong></p>', line)
     alternatives = []
     for alternative in message.alternatives:
         content, mimetype = alternative[0], alternative[1]
         if mimetype == "text/html":
-            para = format_html('<p class="test-message"><strong>{}</strong></p>', line)
-            content, found = re.subn(r"(<body\b[^>]*>)", lambda m: m.group(1) + para, content,
-                                     count=1)
-            content = content if found else para + content
+            body = re.search(r"<body\b[^>]*>", content)
+            at = body.end() if body else 0
+            content = content[:at] + para + content[at:]
         alternatives.append((content, mimetype))
     return EmailMultiAlternatives(
         subject=trial_subject(message.subject), body=f"{line}\n\n{message.body}",

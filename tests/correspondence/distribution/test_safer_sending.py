@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils.html import escape
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django_tasks_db.models import DBTaskResult
 
 from common.timezones import NEW_YORK, ny_when
