@@ -15,17 +15,25 @@ from django.views.decorators.http import require_POST
 from common.admin import ReadOnlyAdminMixin
 from common.signin import has_second_factor
 from common.spreadsheet import csv_write
+from common.timezones import ny_when
+from sessions.models import MissionAddress
 
-from ..models import Delivery
+from ..models import Delivery, ScheduledDistribution
+from .forms import DistributeForm, TestSendForm
 from .message import refusals_text
 from .services import (
     DistributionRefused,
     delivery_resend,
+    distribution_cancel,
     distribution_check,
+    distribution_overlapping,
+    distribution_pending,
     distribution_preview,
     family,
     letter_distribute,
     letter_recipients,
+    letter_send_test,
+    letter_test_languages,
 )
 
 DISTRIBUTE_PERMISSION = "correspondence.distribute_letter"
@@ -95,10 +103,14 @@ class DistributionAdminMixin:
             path("<path:object_id>/distribution/ledger.csv", view(self.ledger_csv_view),
                  name="{}_{}_ledger_csv".format(*info)),
             path("<path:object_id>/distribution/<int:delivery_id>/resend/",
-                 view(require_POST(self.resend_view)), name="{}_{}_resend".format(*info)),
+                 view(self.resend_view), name="{}_{}_resend".format(*info)),
             path("<path:object_id>/distribution/<int:delivery_id>/resend-refused/",
-                 view(require_POST(self.resend_refused_view)),
-                 name="{}_{}_resend_refused".format(*info)),
+                 view(self.resend_refused_view), name="{}_{}_resend_refused".format(*info)),
+            path("<path:object_id>/distribution/test/", view(require_POST(self.test_send_view)),
+                 name="{}_{}_test_send".format(*info)),
+            path("<path:object_id>/distribution/scheduled/<int:scheduled_id>/cancel/",
+                 view(require_POST(self.cancel_scheduled_view)),
+                 name="{}_{}_cancel_scheduled".format(*info)),
             *super().get_urls(),
         ]
 
@@ -160,6 +172,14 @@ class DistributionAdminMixin:
         known = {d.mission_id for d in deliveries}
         not_served = [d for d in deliveries if d.state != Delivery.State.SENT]
         not_queued = list(letter_recipients(letter).exclude(pk__in=known).select_related("state"))
+        # The original's and its versions' (their deliveries overlap): the pending one first.
+        scheduled = list(ScheduledDistribution.objects.filter(
+            distribution_overlapping(letter)).select_related(
+            "letter", "scheduled_by", "cancelled_by"))
+        pending = min((row for row in scheduled if row.is_pending), default=None,
+                      key=lambda row: row.send_at)
+        if pending is not None:
+            pending.cancel_url = self._distribution_url("cancel_scheduled", letter, pending.pk)
         return TemplateResponse(request, "admin/correspondence/letter/distribution.html",
                                 self._distribution_context(
             request, letter, _("Distribution of “%(letter)s”") % {"letter": letter},
@@ -171,31 +191,50 @@ class DistributionAdminMixin:
             distribute_url=self._distribution_url("distribute", letter),
             csv_url=self._distribution_url("ledger_csv", letter),
             language_note=language_note(letter),
+            pending=pending,
+            scheduled=scheduled,
+            test_form=TestSendForm(languages=letter_test_languages(letter)),
+            test_url=self._distribution_url("test_send", letter),
+            test_address=request.user.email,
         ))
 
     def distribute_view(self, request, object_id):
         letter = self._distribution_letter(request, object_id, distribute=True)
         progress_url = self._distribution_url("distribution", letter)
-        if request.method == "POST":
+        form = DistributeForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            send_at = form.cleaned_data["send_at"]
             try:
-                summary = letter_distribute(letter=letter)
+                summary = letter_distribute(letter=letter, send_at=send_at, by=request.user)
             except DistributionRefused as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 return HttpResponseRedirect(progress_url)
-            self.message_user(request, _("Queued %(n)d deliveries. %(progress)s") % {
-                "n": summary.counts["queued"], "progress": progress_line(summary)},
-                messages.SUCCESS)
+            if send_at is None:
+                self.message_user(request, _("Queued %(n)d deliveries. %(progress)s") % {
+                    "n": summary.counts["queued"], "progress": progress_line(summary)},
+                    messages.SUCCESS)
+            else:
+                self.message_user(request, _(
+                    "Queued %(n)d deliveries, to be sent at %(when)s; until then you can "
+                    "cancel.") % {"n": summary.counts["queued"], "when": ny_when(send_at)},
+                    messages.SUCCESS)
             return HttpResponseRedirect(progress_url)
         refusal = None
         try:
             distribution_check(letter)
+            pending = distribution_pending(letter)
+            if pending is not None:
+                raise DistributionRefused(_(
+                    "A distribution of this letter is scheduled for %(when)s: cancel it on "
+                    "the distribution page before distributing the letter again.") % {
+                    "when": ny_when(pending.send_at)})
         except DistributionRefused as exc:
             refusal = str(exc)
         summary = distribution_preview(letter)
         return TemplateResponse(request, "admin/correspondence/letter/distribute_confirm.html",
                                 self._distribution_context(
             request, letter, _("Distribute “%(letter)s”?") % {"letter": letter},
-            summary=summary, refusal=refusal, progress_url=progress_url,
+            summary=summary, refusal=refusal, progress_url=progress_url, form=form,
             held=held_lines(summary), language_note=language_note(letter),
             to_send=summary.recipients - summary.counts["sent"] - summary.without_address,
         ))
@@ -217,9 +256,13 @@ class DistributionAdminMixin:
         return response
 
     def resend_view(self, request, object_id, delivery_id, *, refused_only=False):
+        """GET: what a re-send to this mission would do, and a button; POST: queue it."""
         letter = self._distribution_letter(request, object_id, distribute=True)
         delivery = get_object_or_404(Delivery.objects.select_related("letter", "mission"),
-                                     pk=delivery_id, letter__in=family(letter))
+                                     pk=delivery_id, letter__in=family(letter),
+                                     mission__isnull=False)
+        if request.method != "POST":
+            return self._resend_confirm(request, letter, delivery, refused_only=refused_only)
         try:
             queued = delivery_resend(delivery=delivery, refused_only=refused_only)
         except DistributionRefused as exc:
@@ -243,6 +286,62 @@ class DistributionAdminMixin:
 
     def resend_refused_view(self, request, object_id, delivery_id):
         return self.resend_view(request, object_id, delivery_id, refused_only=True)
+
+    def _resend_confirm(self, request, letter, delivery, *, refused_only):
+        refusal = None
+        try:
+            distribution_check(delivery.letter)
+        except DistributionRefused as exc:
+            refusal = str(exc)
+        addresses = sorted(MissionAddress.objects.filter(
+            mission=delivery.mission).values_list("email", flat=True))
+        if refused_only:
+            addresses = [a for a in addresses if a not in delivery.accepted]
+        title = (_("Re-send “%(letter)s” to the refused addresses of %(mission)s?")
+                 if refused_only else _("Re-send “%(letter)s” to %(mission)s?")) % {
+            "letter": delivery.letter, "mission": delivery.mission.name}
+        return TemplateResponse(request, "admin/correspondence/letter/resend_confirm.html",
+                                self._distribution_context(
+            request, letter, title, delivery=delivery, refused_only=refused_only,
+            addresses=addresses, refusal=refusal,
+            progress_url=self._distribution_url("distribution", letter),
+        ))
+
+    def test_send_view(self, request, object_id):
+        """Send the officer alone the letter's message, marked as a test, now."""
+        letter = self._distribution_letter(request, object_id, distribute=True)
+        progress_url = self._distribution_url("distribution", letter)
+        form = TestSendForm(request.POST, languages=letter_test_languages(letter))
+        if not form.is_valid():
+            self.message_user(request, _("Choose the language of the test among those "
+                                         "offered."), messages.ERROR)
+            return HttpResponseRedirect(progress_url)
+        try:
+            outcome = letter_send_test(letter=letter, language=form.cleaned_data["language"],
+                                       user=request.user)
+        except DistributionRefused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, outcome.text,
+                              messages.SUCCESS if outcome.sent else messages.ERROR)
+        return HttpResponseRedirect(progress_url)
+
+    def cancel_scheduled_view(self, request, object_id, scheduled_id):
+        """Call off a distribution scheduled for later (`distribution_cancel`)."""
+        letter = self._distribution_letter(request, object_id, distribute=True)
+        scheduled = get_object_or_404(
+            ScheduledDistribution.objects.filter(distribution_overlapping(letter)),
+            pk=scheduled_id)
+        try:
+            count = distribution_cancel(scheduled=scheduled, by=request.user)
+        except DistributionRefused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, _(
+                "The distribution scheduled for %(when)s is cancelled: %(n)d deliveries will "
+                "not be sent.") % {"when": ny_when(scheduled.send_at), "n": count},
+                messages.SUCCESS)
+        return HttpResponseRedirect(self._distribution_url("distribution", letter))
 
 
 @admin.register(Delivery)

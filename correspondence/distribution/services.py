@@ -14,12 +14,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.timezones import ny_when
 from sessions.models import Mission, MissionAddress, State
 
-from ..models import Delivery, Letter
-from ..tasks import deliver_letter
+from ..models import Delivery, Letter, ScheduledDistribution
+from ..tasks import deliver_letter, schedule_follow_up
 from .mailers import backend_path, mailer_refusal
+from .message import MessageContent
 from .sending import deliveries_recover
+from .trial import send_test
 
 logger = logging.getLogger(__name__)
 
@@ -182,8 +185,10 @@ def distribution_preview(letter, *, missions=None):
     )
 
 
-def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
-    """Queue the letter for every recipient mission not yet served and start the sending.
+def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None, send_at=None,
+                      by=None):
+    """Queue the letter for every recipient mission not yet served and start the sending
+    (now, or at `send_at`).
 
     Distributing an original sends each mission one version: the issued version in the
     mission's preferred language where it exists, else the original; a mission that has a
@@ -203,11 +208,33 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
     ones too (their reason stays until a worker takes them). After commit, `parallel`
     `deliver_letter` tasks per version with queued deliveries are enqueued on the
     "distribution" queue. Raises DistributionRefused (nothing written) when the letter
-    cannot be sent.
+    cannot be sent, or while a distribution of it is scheduled (`distribution_pending`:
+    cancel that one first).
+
+    With `send_at` (a time to come), the deliveries queued, failed, partly delivered and
+    cancelled fall due at that time instead of now, a `ScheduledDistribution` records it
+    (and `by`, who chose it), and the delivery tasks are enqueued to run after it (the
+    follow-up task of each version's `FollowUp` row, `schedule_follow_up`): nothing is sent
+    before. Until then `distribution_cancel` calls it off.
     """
     distribution_check(letter)
     now = timezone.now()
+    if send_at is not None and send_at <= now:
+        raise DistributionRefused(_("The time to send at has passed: choose a time to come, "
+                                    "or send now."))
+    due = send_at or now
+    # Read before the transaction: on SQLite (WAL) a transaction that reads first, then
+    # writes after another process wrote, is refused ("database is locked").
+    pending = distribution_pending(letter)
+    if pending is not None:
+        raise DistributionRefused(_(
+            "A distribution of “%(slug)s” is scheduled for %(when)s: cancel it before "
+            "distributing the letter again.") % {
+            "slug": pending.letter.slug, "when": ny_when(pending.send_at)})
     with transaction.atomic():
+        if send_at is not None:
+            ScheduledDistribution.objects.create(
+                letter=letter, send_at=send_at, scheduled_at=now, scheduled_by=by)
         rows = family(letter)
         recovered = sum(deliveries_recover(letter=row, stuck_after=stuck_after) for row in rows)
         versions = issued_versions(letter) if letter.is_original else {}
@@ -224,21 +251,24 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
             version = version_for(mission, versions, letter)
             new.append(Delivery(
                 letter=version, mission=mission, message_id=message_id_for(version, mission),
-                queued_at=now, next_attempt_at=now,
+                queued_at=now, next_attempt_at=due,
                 state=queued if mission.pk in with_address else failed,
                 error="" if mission.pk in with_address else _("no address"),
             ))
         # A concurrent run may have created some meanwhile: the unique constraint decides.
         Delivery.objects.bulk_create(new, ignore_conflicts=True)
-        failed_again = Delivery.objects.filter(
-            letter__in=rows, state__in=[Delivery.State.FAILED, Delivery.State.PARTIAL],
-            mission_id__in=with_address)
+        # A delivery cancelled with a scheduled distribution is queued again like a failed
+        # one (a subscriber's too: claiming cancels it again if they have unsubscribed since).
+        failed_again = Delivery.objects.filter(letter__in=rows).filter(
+            Q(state__in=[Delivery.State.FAILED, Delivery.State.PARTIAL,
+                         Delivery.State.CANCELLED], mission_id__in=with_address)
+            | Q(state=Delivery.State.CANCELLED, mission__isnull=True))
         if missions is not None:
             failed_again = failed_again.filter(mission__in=recipients)
         requeued = failed_again.update(
-            state=Delivery.State.QUEUED, next_attempt_at=now, queued_at=now, updated_at=now)
+            state=Delivery.State.QUEUED, next_attempt_at=due, queued_at=now, updated_at=now)
         Delivery.objects.filter(letter__in=rows, state=Delivery.State.QUEUED).update(
-            next_attempt_at=now)
+            next_attempt_at=due)
         summary = DistributionSummary(
             recipients=recipients.count(),
             counts=Delivery.objects.filter(letter__in=rows, mission__in=recipients).counts(),
@@ -251,9 +281,95 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
         if to_send:
             summary.tasks = max(1, parallel) * len(to_send)
             each = max(1, parallel)
-            transaction.on_commit(lambda: [deliver_letter.enqueue(letter_id)
-                                           for letter_id in to_send for _i in range(each)])
+            if send_at is None:
+                transaction.on_commit(lambda: [deliver_letter.enqueue(letter_id)
+                                               for letter_id in to_send for _i in range(each)])
+            else:
+                transaction.on_commit(lambda: _enqueue_at(to_send, each, send_at))
     return summary
+
+
+def _enqueue_at(letter_ids, each, send_at):
+    """`each` delivery tasks per letter, to run after `send_at`: the first is the follow-up
+    recorded in its FollowUp row, the others run beside it."""
+    for letter_id in letter_ids:
+        schedule_follow_up(letter_id=letter_id)
+        for _i in range(each - 1):
+            deliver_letter.using(run_after=send_at).enqueue(letter_id)
+
+
+def distribution_overlapping(letter):
+    """Q of the scheduled distributions whose deliveries overlap the letter's: of its
+    original, or of any version of it."""
+    root = letter.original
+    return Q(letter=root) | Q(letter__version_of=root)
+
+
+def distribution_pending(letter):
+    """The scheduled distribution overlapping the letter's (`distribution_overlapping`)
+    whose time is still to come, or None."""
+    return (ScheduledDistribution.objects.pending().filter(distribution_overlapping(letter))
+            .select_related("letter", "scheduled_by").order_by("send_at").first())
+
+
+def distribution_cancel(*, scheduled, by):
+    """Call off a scheduled distribution before its time.
+
+    Side effects, in one transaction: the deliveries it made wait for its time (queued, due
+    then or later) are never sent: those never attempted become "cancelled", the others
+    (queued again after a failure) go back to failed or partly delivered; each says
+    "Cancelled by <user> at <time>". The ScheduledDistribution records who and when, and how
+    many. The tasks already enqueued find nothing to send. Raises DistributionRefused,
+    changing nothing, once its time has come or when it was cancelled already. Returns the
+    number of deliveries called off.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        # One conditional UPDATE decides (and, written first, holds SQLite's lock at once).
+        if not ScheduledDistribution.objects.filter(
+                pk=scheduled.pk, cancelled_at__isnull=True, send_at__gt=now).update(
+                cancelled_at=now, cancelled_by=by):
+            row = ScheduledDistribution.objects.get(pk=scheduled.pk)
+            if row.cancelled_at is not None:
+                raise DistributionRefused(
+                    _("This scheduled distribution was cancelled already."))
+            raise DistributionRefused(_("Its time has come: the distribution has begun and "
+                                        "can no longer be cancelled."))
+        row = ScheduledDistribution.objects.select_related("letter").get(pk=scheduled.pk)
+        why = _("Cancelled by %(user)s at %(when)s.") % {
+            "user": by.get_username() if by else _("someone"), "when": ny_when(now)}
+        waiting = Delivery.objects.filter(
+            letter__in=family(row.letter), state=Delivery.State.QUEUED,
+            next_attempt_at__gte=row.send_at)
+        fields = {"error": why, "held": "", "next_attempt_at": None, "updated_at": now}
+        count = waiting.filter(attempts=0).update(state=Delivery.State.CANCELLED, **fields)
+        count += waiting.exclude(accepted=[]).update(state=Delivery.State.PARTIAL, **fields)
+        count += waiting.update(state=Delivery.State.FAILED, **fields)
+        row.cancelled_deliveries = count
+        row.save(update_fields=["cancelled_deliveries"])
+    scheduled.cancelled_at, scheduled.cancelled_by = row.cancelled_at, row.cancelled_by
+    return count
+
+
+def letter_test_languages(letter):
+    """The languages a test of the letter may be sent in: those the missions it goes to
+    read it in (their preferred languages), the letter's own first."""
+    preferred = set(letter_recipients(letter).values_list("preferred_language", flat=True))
+    if not letter.is_original:
+        preferred &= {letter.language}
+    return [letter.language, *sorted(preferred - {letter.language})]
+
+
+def letter_send_test(*, letter, language, user):
+    """Send the officer `user` the message a mission reading `language` would receive of
+    the letter (the issued version in that language where there is one, else `letter`),
+    marked as a test (`trial.send_test`: to the officer alone, in the request, not in the
+    ledger). Raises DistributionRefused when the letter cannot be distributed. Returns the
+    TrialOutcome."""
+    distribution_check(letter)
+    # The version a mission preferring `language` receives (as `version_for` chooses).
+    version = issued_versions(letter).get(language, letter) if letter.is_original else letter
+    return send_test(MessageContent.for_letter(version, language), user, language=language)
 
 
 def delivery_resend(*, delivery, refused_only=False):

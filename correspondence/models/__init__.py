@@ -25,6 +25,7 @@ from .letters import (
     sender_snapshot,
 )
 from .notices import NoticeLine, ScheduleNotice
+from .schedules import ScheduledDistribution, ScheduledDistributionQuerySet
 from .stored import DatabaseStorage, StoredFile, StoredFileQuerySet, annex_storage
 from .subscriptions import Subscription
 
@@ -34,7 +35,8 @@ __all__ = [
     "FollowUp", "Letter",
     "LetterCluster", "LetterDocument", "LetterIsRecord", "LetterMeeting", "LetterQuerySet",
     "LetterRecipient", "Letterhead", "LockedWithLetterMixin", "NoticeLine", "PaperSize",
-    "ScheduleNotice", "Sender", "Signatory", "StoredFile", "StoredFileQuerySet", "Subscription",
+    "ScheduleNotice", "ScheduledDistribution", "ScheduledDistributionQuerySet", "Sender",
+    "Signatory", "StoredFile", "StoredFileQuerySet", "Subscription",
     "annex_storage", "annex_upload_to",
     "letter_is_locked", "sender_snapshot",
 ]
