@@ -16,7 +16,7 @@ from ..models import Delivery, FocalPoint, FocalPointInvitation, ResendRequest
 from ..tasks import send_focal_invitation
 
 # The change reason each history record of a focal point's change carries.
-CHANGED_BY_FOCAL_POINT = "Changed by the mission's focal point"
+CHANGED_BY_FOCAL_POINT = "Changed by a focal point of the mission"
 
 
 class InvitationRefused(Exception):
