@@ -25,6 +25,9 @@ from .distribution.services import (
     original_missions,
 )
 from .forms import EnclosureAdminForm, LetterAdminForm, LetterheadAdminForm, SignatoryAdminForm
+
+# The focal points' admin (invitations, focal points, re-send requests) registers itself.
+from .mission import admin as _mission_admin  # noqa: F401
 from .models import Enclosure, Letter, Letterhead, Signatory
 from .pdf import UnreadableAnnex, layout_warnings, render_letter_pdf
 from .services import (

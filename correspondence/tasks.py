@@ -72,3 +72,12 @@ def _waiting(deliver, task_id):
         return deliver.get_result(task_id).status == TaskResultStatus.READY
     except TaskResultDoesNotExist:  # pruned (prune_db_task_results)
         return False
+
+
+@task(queue_name="distribution")
+def send_focal_invitation(invitation_id):
+    """Send a focal point invitation (`correspondence.mission.invitations.invitation_send`);
+    returns "sent" or why it was not."""
+    from .mission.invitations import invitation_send
+
+    return invitation_send(invitation_id=invitation_id)

@@ -377,7 +377,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "admin:index"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
-ACCOUNT_ADAPTER = "common.signin.StaffAccountAdapter"  # no sign-up; lockout per account+address
+# No sign-up but a mission focal point's, with a valid invitation; lockout per account+address.
+ACCOUNT_ADAPTER = "correspondence.mission.signup.FocalPointAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"  # staff accounts are made by a superuser, not signed up
@@ -406,6 +407,12 @@ IGN_SECOND_FACTOR_GROUPS = ["Secretariat publishers"]
 # ... and so does anyone given one of these permissions otherwise (issuing and distributing
 # ask for a second factor whoever holds them: they are sent to add one, not left guessing).
 IGN_SECOND_FACTOR_PERMISSIONS = ["correspondence.issue_letter", "correspondence.distribute_letter"]
+# Mission focal points (correspondence.mission): an invitation's link works once, for this
+# many hours; a focal point may ask for one message again once per interval, and for so
+# many messages per mission a day.
+IGN_FOCAL_INVITATION_HOURS = env.int("IGN_FOCAL_INVITATION_HOURS", default=72)
+IGN_FOCAL_RESEND_INTERVAL_MINUTES = env.int("IGN_FOCAL_RESEND_INTERVAL_MINUTES", default=60)
+IGN_FOCAL_RESENDS_PER_DAY = env.int("IGN_FOCAL_RESENDS_PER_DAY", default=20)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

@@ -148,7 +148,7 @@ class MissionAddressInline(admin.TabularInline):
 
 
 @admin.register(Mission)
-class MissionAdmin(KeptByRecordsAdminMixin, MissionDirectoryAdminMixin, admin.ModelAdmin):
+class MissionAdmin(KeptByRecordsAdminMixin, MissionDirectoryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "state", "regional_group", "address_count", "preferred_language",
                     "active"]
     list_select_related = ["state"]
@@ -163,6 +163,17 @@ class MissionAdmin(KeptByRecordsAdminMixin, MissionDirectoryAdminMixin, admin.Mo
     delete_confirmation_template = "admin/ign_sessions/mission/delete_confirmation.html"
     delete_selected_confirmation_template = (
         "admin/ign_sessions/mission/delete_selected_confirmation.html")
+    # The mission's history also lists its addresses' changes: who added or removed which
+    # address, when (the Secretariat here, or the mission's focal points on their page).
+    object_history_template = "admin/ign_sessions/mission/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        pk = unquote(object_id)
+        addresses = MissionAddress.history.filter(
+            mission_id=int(pk) if pk.isdigit() else None).select_related(
+            "history_user").order_by("-history_date", "-history_id")[:200]
+        return super().history_view(request, object_id, extra_context={
+            **(extra_context or {}), "address_history": addresses})
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_deactivate"

@@ -1,6 +1,7 @@
-"""The letters, their stored files, schedule notices, subscriptions and the delivery ledger,
-one module per family of models."""
+"""The letters, their stored files, schedule notices, subscriptions, mission focal points and
+the delivery ledger, one module per family of models."""
 
+from .focal import FocalPoint, FocalPointInvitation, ResendRequest
 from .ledger import Delivery, DeliveryQuerySet, FollowUp
 from .letters import (
     LETTER_REFERENCES,
@@ -32,11 +33,11 @@ from .subscriptions import Subscription
 __all__ = [
     "LETTER_REFERENCES", "PROTECT_RECORDS", "SENDER_SNAPSHOT",
     "ArtworkPlacement", "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure",
-    "FollowUp", "Letter",
+    "FocalPoint", "FocalPointInvitation", "FollowUp", "Letter",
     "LetterCluster", "LetterDocument", "LetterIsRecord", "LetterMeeting", "LetterQuerySet",
     "LetterRecipient", "Letterhead", "LockedWithLetterMixin", "NoticeLine", "PaperSize",
-    "ScheduleNotice", "ScheduledDistribution", "ScheduledDistributionQuerySet", "Sender",
-    "Signatory", "StoredFile", "StoredFileQuerySet", "Subscription",
+    "ResendRequest", "ScheduleNotice", "ScheduledDistribution", "ScheduledDistributionQuerySet",
+    "Sender", "Signatory", "StoredFile", "StoredFileQuerySet", "Subscription",
     "annex_storage", "annex_upload_to",
     "letter_is_locked", "sender_snapshot",
 ]

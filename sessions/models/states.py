@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.validators import validate_multi_line, validate_single_line
 
@@ -81,6 +82,9 @@ class Mission(models.Model):
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en",
         help_text=_("The official language in which the mission receives letters: the version "
                     "in that language when one is issued, else the original."))
+    # Who changed the mission, when: the Secretariat in the admin, or its own focal points
+    # (shown on the mission's history page in the admin, with its addresses' changes).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["state__name"]
@@ -104,6 +108,7 @@ class MissionAddress(models.Model):
         Mission, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("mission")
     )
     email = models.EmailField(_("e-mail address"), validators=[validate_single_line])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["mission", "email"]
