@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     # Before the letters' own URLs, where "feed" would read as a letter's slug.
     path("letters/feed/", LettersFeed(), name="letters-feed"),
     path("letters/", include("correspondence.urls")),
+    path("subscriptions/", include("correspondence.subscriptions.urls")),
     path("", include("portal.urls")),
     path("", include("sessions.urls")),
     path("api/meetings.json", meetings_json, name="api-meetings"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from sessions.models import Mission, MissionAddress, State
 
 from ..models import Delivery, Letter
+from ..subscriptions.services import letter_subscribers_queue
 from ..tasks import deliver_letter
 from .mailers import backend_path, mailer_refusal
 from .sending import deliveries_recover
@@ -199,7 +200,8 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
     recipient mission without a delivery gets one, of the version it receives (queued, or
     failed "no address" when the mission has no address); failed and partly delivered
     deliveries of missions that have an address are queued again (a partly delivered one
-    for the addresses that did not take it); every queued delivery is made due now, held
+    for the addresses that did not take it); the subscribers asking for the letter are
+    queued too (`letter_subscribers_queue`); every queued delivery is made due now, held
     ones too (their reason stays until a worker takes them). After commit, `parallel`
     `deliver_letter` tasks per version with queued deliveries are enqueued on the
     "distribution" queue. Raises DistributionRefused (nothing written) when the letter
@@ -230,6 +232,7 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None):
             ))
         # A concurrent run may have created some meanwhile: the unique constraint decides.
         Delivery.objects.bulk_create(new, ignore_conflicts=True)
+        letter_subscribers_queue(letter=letter, versions=versions, now=now)
         failed_again = Delivery.objects.filter(
             letter__in=rows, state__in=[Delivery.State.FAILED, Delivery.State.PARTIAL],
             mission_id__in=with_address)

@@ -26,15 +26,16 @@ from .letters import (
 )
 from .notices import NoticeLine, ScheduleNotice
 from .stored import DatabaseStorage, StoredFile, StoredFileQuerySet, annex_storage
-from .subscriptions import Subscription
+from .subscriptions import ConfirmationMessage, RateLimitKey, Subscription
 
 __all__ = [
     "LETTER_REFERENCES", "PROTECT_RECORDS", "SENDER_SNAPSHOT",
-    "ArtworkPlacement", "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure",
-    "FollowUp", "Letter",
+    "ArtworkPlacement", "ConfirmationMessage", "DatabaseStorage", "Delivery",
+    "DeliveryQuerySet", "Enclosure", "FollowUp", "Letter",
     "LetterCluster", "LetterDocument", "LetterIsRecord", "LetterMeeting", "LetterQuerySet",
     "LetterRecipient", "Letterhead", "LockedWithLetterMixin", "NoticeLine", "PaperSize",
-    "ScheduleNotice", "Sender", "Signatory", "StoredFile", "StoredFileQuerySet", "Subscription",
+    "RateLimitKey", "ScheduleNotice", "Sender", "Signatory", "StoredFile", "StoredFileQuerySet",
+    "Subscription",
     "annex_storage", "annex_upload_to",
     "letter_is_locked", "sender_snapshot",
 ]
