@@ -122,8 +122,10 @@ def deliveries_claim(*, letter_id=None, notice_id=None, worker, size=CLAIM_BATCH
                                            ).order_by("pk")
     # SQLite: no transaction around the read, so the write never needs a lock upgrade.
     with transaction.atomic() if skip_locked else nullcontext():
-        candidates = list((due.select_for_update(skip_locked=True) if skip_locked else due)
-                          .values_list("pk", flat=True)[:size])
+        # Only the deliveries' rows: the join to a subscriber's (absent) mission is an outer
+        # join, which PostgreSQL refuses to lock.
+        candidates = list((due.select_for_update(skip_locked=True, of=("self",))
+                           if skip_locked else due).values_list("pk", flat=True)[:size])
         if not candidates:
             return []
         Delivery.objects.filter(pk__in=candidates, state=Delivery.State.QUEUED).update(

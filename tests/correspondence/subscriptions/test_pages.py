@@ -325,3 +325,30 @@ def test_no_public_page_shows_an_address(client, seeded, subscribe_to):
 
     for path in ["/meetings/", "/letters/", "/subscriptions/new/", "/subscriptions/sent/"]:
         assert "hidden.reader" not in client.get(path).text, path
+
+
+def test_distributing_a_letter_queues_each_subscriber_asking_for_it_once(
+        subscribe_to, letter_to, settings):
+    from clusters.models import Cluster
+    from correspondence.distribution.services import letter_distribute
+    from tests.factories import make_mission
+
+    settings.EMAIL_CONFIGURED = True
+    make_mission()
+    letter = letter_to(None)
+    everything = subscribe_to("all@example.org", language="es")
+    session = subscribe_to("session@example.org", session=letter.session)
+    subscribe_to("notices.only@example.org", wants_letters=False)
+    subscribe_to("pending@example.org", state="pending")
+    subscribe_to("gone@example.org", state="unsubscribed")
+    # The letter names no cluster: a cluster's subscriber does not receive it.
+    subscribe_to("veto@example.org", cluster=Cluster.objects.create(
+        number=2, slug="question-of-the-veto", title="The question of the veto"))
+
+    letter_distribute(letter=letter)
+    letter_distribute(letter=letter)
+
+    queued = Delivery.objects.filter(subscription__isnull=False).order_by("subscription_id")
+    assert [(d.subscription_id, d.letter_id, d.state) for d in queued] == [
+        (everything.pk, letter.pk, "queued"), (session.pk, letter.pk, "queued")]
+    assert queued[0].message_id.startswith(f"<pga-2017-01-12.s{everything.pk}@")
