@@ -90,8 +90,10 @@ class ConfirmationMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     # Keyed hashes (HMAC with the secret key) of the lower-cased address and of the client's
     # address: enough to count requests, nothing to read an address back from.
-    address_key = models.CharField(_("address key"), max_length=64, db_index=True)
-    client_key = models.CharField(_("client key"), max_length=64, db_index=True)
+    address_key = models.CharField(_("address key"), max_length=64, db_index=True,
+                                   validators=[validate_single_line])
+    client_key = models.CharField(_("client key"), max_length=64, db_index=True,
+                                  validators=[validate_single_line])
     requested_at = models.DateTimeField(_("asked for"), db_index=True)
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
@@ -122,7 +124,7 @@ class RateLimitKey(models.Model):
     """A row per rate-limited key (a keyed hash), locked while a request counts and records
     its confirmation message, so that two processes counting at once cannot both pass."""
 
-    key = models.CharField(max_length=80, primary_key=True)
+    key = models.CharField(max_length=80, primary_key=True, validators=[validate_single_line])
     touched_at = models.DateTimeField()
 
     shown_publicly = False
