@@ -40,6 +40,7 @@ from .services import (
     letter_issue,
     packet_replacements,
 )
+from .subscriptions import admin as _subscriptions_admin  # noqa: F401 (registers its models)
 
 
 class DraftOnlyInline:

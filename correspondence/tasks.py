@@ -3,10 +3,14 @@
 The dotted paths of these functions are stored in queued task rows: they do not move.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django.tasks.exceptions import TaskResultDoesNotExist
+from django.utils import timezone
 
+from .distribution.confirmations import confirmation_send
 from .distribution.sending import letter_send_queued, notice_send_queued, subject_filter
 from .models import Delivery, FollowUp
 
@@ -81,3 +85,15 @@ def send_focal_invitation(invitation_id):
     from .mission.invitations import invitation_send
 
     return invitation_send(invitation_id=invitation_id)
+
+
+@task(queue_name="distribution")
+def send_confirmation(confirmation_id):
+    """Send a subscribe form's message (`confirmation_send`); after a temporary failure,
+    enqueue this task again for when it falls due. Only the row's id is in the task row:
+    no address is stored with the queue."""
+    delay = confirmation_send(confirmation_id=confirmation_id)
+    if delay is not None:
+        send_confirmation.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
+            confirmation_id)
+    return {"retry_in": delay}

@@ -354,6 +354,10 @@ IGN_DELIVERY_MAX_ATTEMPTS = env.int("IGN_DELIVERY_MAX_ATTEMPTS", default=10)
 # E-mail backends other than SMTP that really deliver (e.g. an e-mail service's API backend,
 # by dotted path): the worker sends letters through SMTP and these only.
 IGN_DELIVERING_MAIL_BACKENDS = env.list("IGN_DELIVERING_MAIL_BACKENDS", default=[])
+# Subscriptions (docs/subscriptions.md): how long a confirmation link works, and how many
+# confirmation messages one client may have sent per hour (one per address per hour, always).
+IGN_SUBSCRIPTION_CONFIRM_HOURS = env.int("IGN_SUBSCRIPTION_CONFIRM_HOURS", default=48)
+IGN_SUBSCRIPTIONS_PER_CLIENT_HOUR = env.int("IGN_SUBSCRIPTIONS_PER_CLIENT_HOUR", default=10)
 
 # --- Health endpoints -----------------------------------------------------
 # /healthz and /readyz (portal/health.py) answer probes on plain HTTP: the proxy or the

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("letters/feed/", LettersFeed(), name="letters-feed"),
     path("letters/", include("correspondence.urls")),
     path("mission/", include("correspondence.mission.urls")),
+    path("subscriptions/", include("correspondence.subscriptions.urls")),
     path("", include("portal.urls")),
     path("", include("sessions.urls")),
     path("api/meetings.json", meetings_json, name="api-meetings"),

@@ -14,7 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ..subscriptions.links import unsubscribe_headers
+from ..subscriptions.links import manage_url, unsubscribe_headers, unsubscribe_url
 
 
 @dataclass
@@ -30,13 +30,17 @@ class MessageContent:
     templates: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def for_letter(cls, letter, language=None):
+    def for_letter(cls, letter, language=None, subscription=None):
         """The message sending `letter` (one language version), its text in `language` (the
-        mission's preferred language; default the letter's) where the catalogs have it,
-        listing the letter's other issued versions with their links."""
+        mission's preferred language, or the subscriber's; default the letter's) where the
+        catalogs have it, listing the letter's other issued versions with their links; a
+        subscriber's (`subscription`) ends with its manage and unsubscribe links."""
         language = language or letter.language
         with translation.override(language):
             context = {
+                "subscription": subscription,
+                "manage_url": manage_url(subscription) if subscription else "",
+                "unsubscribe_url": unsubscribe_url(subscription) if subscription else "",
                 "letter": letter, "sender": letter.sender.name, "language": language,
                 "letter_language": letter.language_name,
                 "url": settings.SITE_URL + letter.get_own_url(),

@@ -250,7 +250,8 @@ def letter_send_queued(*, letter_id, worker=None, limit=None):
     letter = Letter.objects.select_related("letterhead").get(pk=letter_id)
     return send_queued(
         of={"letter_id": letter_id}, worker=worker, limit=limit, recover={"letter": letter},
-        content=lambda language, delivery: MessageContent.for_letter(letter, language))
+        content=lambda language, delivery: MessageContent.for_letter(
+            letter, language, subscription=delivery.subscription))
 
 
 def notice_send_queued(*, notice_id, worker=None, limit=None):

@@ -18,6 +18,7 @@ from common.timezones import ny_when
 from sessions.models import Mission, MissionAddress, State
 
 from ..models import Delivery, Letter, ScheduledDistribution
+from ..subscriptions.services import letter_subscribers_queue
 from ..tasks import deliver_letter, schedule_follow_up
 from .mailers import backend_path, mailer_refusal
 from .message import MessageContent
@@ -204,7 +205,8 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None, se
     recipient mission without a delivery gets one, of the version it receives (queued, or
     failed "no address" when the mission has no address); failed and partly delivered
     deliveries of missions that have an address are queued again (a partly delivered one
-    for the addresses that did not take it); every queued delivery is made due now, held
+    for the addresses that did not take it); the subscribers asking for the letter are
+    queued too (`letter_subscribers_queue`); every queued delivery is made due now, held
     ones too (their reason stays until a worker takes them). After commit, `parallel`
     `deliver_letter` tasks per version with queued deliveries are enqueued on the
     "distribution" queue. Raises DistributionRefused (nothing written) when the letter
@@ -257,6 +259,7 @@ def letter_distribute(*, letter, parallel=1, stuck_after=None, missions=None, se
             ))
         # A concurrent run may have created some meanwhile: the unique constraint decides.
         Delivery.objects.bulk_create(new, ignore_conflicts=True)
+        letter_subscribers_queue(letter=letter, versions=versions, now=now)
         # A delivery cancelled with a scheduled distribution is queued again like a failed
         # one (a subscriber's too: claiming cancels it again if they have unsubscribed since).
         failed_again = Delivery.objects.filter(letter__in=rows).filter(

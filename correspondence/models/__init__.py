@@ -28,16 +28,17 @@ from .letters import (
 from .notices import NoticeLine, ScheduleNotice
 from .schedules import ScheduledDistribution, ScheduledDistributionQuerySet
 from .stored import DatabaseStorage, StoredFile, StoredFileQuerySet, annex_storage
-from .subscriptions import Subscription
+from .subscriptions import ConfirmationMessage, RateLimitKey, Subscription
 
 __all__ = [
     "LETTER_REFERENCES", "PROTECT_RECORDS", "SENDER_SNAPSHOT",
-    "ArtworkPlacement", "DatabaseStorage", "Delivery", "DeliveryQuerySet", "Enclosure",
-    "FocalPoint", "FocalPointInvitation", "FollowUp", "Letter",
+    "ArtworkPlacement", "ConfirmationMessage", "DatabaseStorage", "Delivery",
+    "DeliveryQuerySet", "Enclosure", "FocalPoint", "FocalPointInvitation", "FollowUp", "Letter",
     "LetterCluster", "LetterDocument", "LetterIsRecord", "LetterMeeting", "LetterQuerySet",
     "LetterRecipient", "Letterhead", "LockedWithLetterMixin", "NoticeLine", "PaperSize",
-    "ResendRequest", "ScheduleNotice", "ScheduledDistribution", "ScheduledDistributionQuerySet",
-    "Sender", "Signatory", "StoredFile", "StoredFileQuerySet", "Subscription",
+    "RateLimitKey", "ResendRequest", "ScheduleNotice", "ScheduledDistribution",
+    "ScheduledDistributionQuerySet", "Sender", "Signatory", "StoredFile", "StoredFileQuerySet",
+    "Subscription",
     "annex_storage", "annex_upload_to",
     "letter_is_locked", "sender_snapshot",
 ]

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.validators import validate_single_line
+from common.validators import validate_multi_line, validate_single_line
 
 
 class Subscription(models.Model):
@@ -52,3 +52,86 @@ class Subscription(models.Model):
     @property
     def is_active(self):
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    @property
+    def state(self):
+        """"unsubscribed", "active" or "pending" (not confirmed yet)."""
+        if self.unsubscribed_at is not None:
+            return "unsubscribed"
+        return "active" if self.confirmed_at is not None else "pending"
+
+    @property
+    def scope(self):
+        """What the subscription follows: its session, its cluster, or None (everything)."""
+        return self.session or self.cluster
+
+
+class ConfirmationMessage(models.Model):
+    """One message asked for on the subscribe form: the confirmation link of a new
+    subscription, or, to an address already subscribed, a note with its manage link.
+
+    Kept for the rate limits (`correspondence.subscriptions.ratelimit`): the address and the
+    client are kept as keyed hashes only, never in clear. Deleted with its subscription.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Confirmation link")
+        ALREADY = "already", _("Already subscribed")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE,
+                                     related_name="confirmations",
+                                     verbose_name=_("subscription"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    # Keyed hashes (HMAC with the secret key) of the lower-cased address and of the client's
+    # address: enough to count requests, nothing to read an address back from.
+    address_key = models.CharField(_("address key"), max_length=64, db_index=True,
+                                   validators=[validate_single_line])
+    client_key = models.CharField(_("client key"), max_length=64, db_index=True,
+                                  validators=[validate_single_line])
+    requested_at = models.DateTimeField(_("asked for"), db_index=True)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True, validators=[validate_multi_line])
+
+    shown_publicly = False
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("confirmation message")
+        verbose_name_plural = _("confirmation messages")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["confirm", "already"]),
+                                   name="confirmation_kind_known"),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "sending", "sent", "failed"]),
+                name="confirmation_state_known"),
+            models.CheckConstraint(condition=~Q(state="sent") | Q(sent_at__isnull=False),
+                                   name="confirmation_sent_has_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_state_display()})"
+
+
+class RateLimitKey(models.Model):
+    """A row per rate-limited key (a keyed hash), locked while a request counts and records
+    its confirmation message, so that two processes counting at once cannot both pass."""
+
+    key = models.CharField(max_length=80, primary_key=True, validators=[validate_single_line])
+    touched_at = models.DateTimeField()
+
+    shown_publicly = False
+
+    class Meta:
+        verbose_name = _("rate limit key")
+        verbose_name_plural = _("rate limit keys")
+
+    def __str__(self):
+        return self.key

@@ -2,7 +2,9 @@
 
 A link names its subscription and is signed with the secret key (salted per purpose): it
 cannot be forged, it does not expire (an old message's link still works), and it dies with
-the subscription it names (unsubscribed, or erased).
+the subscription it names when that is erased (an unsubscribed subscriber's manage link
+still opens its page, where the data can be erased). The confirmation link of double opt-in
+is signed with a timestamp and expires after IGN_SUBSCRIPTION_CONFIRM_HOURS.
 """
 
 from django.conf import settings
@@ -10,8 +12,11 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
+from ..models import Subscription
+
 UNSUBSCRIBE_SALT = "ign.subscriptions.unsubscribe"
 MANAGE_SALT = "ign.subscriptions.manage"
+CONFIRM_SALT = "ign.subscriptions.confirm"
 
 
 def token(subscription, salt):
@@ -46,3 +51,26 @@ def unsubscribe_headers(delivery):
         return {}
     return {"List-Unsubscribe": f"<{unsubscribe_url(delivery.subscription)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def confirm_token(subscription):
+    """A signed, timestamped token naming the subscription (`confirmation_of` reads it)."""
+    return signing.dumps(subscription.pk, salt=CONFIRM_SALT, compress=False)
+
+
+def confirmation_of(token):
+    """(subscription or None, "valid" | "expired" | "invalid") for a confirmation token.
+
+    Expired after IGN_SUBSCRIPTION_CONFIRM_HOURS; an expired token still names its
+    subscription, so that a replay of a confirmed one says it is confirmed.
+    """
+    max_age = settings.IGN_SUBSCRIPTION_CONFIRM_HOURS * 3600
+    try:
+        pk, status = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age), "valid"
+    except signing.SignatureExpired:
+        pk, status = signing.loads(token, salt=CONFIRM_SALT), "expired"
+    except signing.BadSignature:
+        return None, "invalid"
+    if not isinstance(pk, int):
+        return None, "invalid"
+    return Subscription.objects.filter(pk=pk).first(), status
