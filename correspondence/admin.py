@@ -26,6 +26,7 @@ from .distribution.services import (
 )
 from .forms import EnclosureAdminForm, LetterAdminForm, LetterheadAdminForm, SignatoryAdminForm
 from .models import Enclosure, Letter, Letterhead, Signatory
+from .notices import admin as notices_admin  # noqa: F401 (registers the schedule notices)
 from .pdf import UnreadableAnnex, layout_warnings, render_letter_pdf
 from .services import (
     add_version_problems,

@@ -405,7 +405,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # make run serves plain http on loop
 IGN_SECOND_FACTOR_GROUPS = ["Secretariat publishers"]
 # ... and so does anyone given one of these permissions otherwise (issuing and distributing
 # ask for a second factor whoever holds them: they are sent to add one, not left guessing).
-IGN_SECOND_FACTOR_PERMISSIONS = ["correspondence.issue_letter", "correspondence.distribute_letter"]
+IGN_SECOND_FACTOR_PERMISSIONS = ["correspondence.issue_letter", "correspondence.distribute_letter",
+                                 "correspondence.publish_notice"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

@@ -257,7 +257,8 @@ def notice_send_queued(*, notice_id, worker=None, limit=None):
     notice = ScheduleNotice.objects.get(pk=notice_id)
     return send_queued(
         of={"notice_id": notice_id}, worker=worker, limit=limit, recover={"notice": notice},
-        content=lambda language, delivery: NoticeContent.for_notice(notice, language))
+        content=lambda language, delivery: NoticeContent.for_notice(
+            notice, language, subscription=delivery.subscription))
 
 
 def send_queued(*, of, content, recover, worker=None, limit=None):
