@@ -21,6 +21,7 @@ from common.timezones import ny_when
 from sessions.models import Mission, MissionAddress, Session
 
 from ..distribution.mailers import mailer_refusal, mailer_send
+from ..distribution.message import answers, classify_failure, refusals_text
 from ..distribution.sending import deliveries_recover
 from ..models import Delivery, NoticeLine, ScheduleNotice
 from ..subscriptions.audience import (
@@ -193,11 +194,11 @@ def notice_test_send(*, session, user, language):
     try:
         refused = mailer_send(mailer, content.message(trial, [user.email]))
     except Exception as exc:  # the server's answer, or the connection's failure, shown as is
-        return False, _("Not sent: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+        return False, _("Not sent: %(error)s") % {"error": classify_failure(exc)[1]}
     finally:
         mailer.close()
     if refused:
-        return False, _("Not sent: %(error)s") % {"error": refused}
+        return False, _("Not sent: %(error)s") % {"error": refusals_text(answers(refused))}
     return True, _("A test was sent to %(address)s only.") % {"address": user.email}
 
 

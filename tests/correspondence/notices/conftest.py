@@ -34,7 +34,7 @@ def meetings(session):
     from tests.factories import make_meeting, make_room
 
     return [make_meeting(session=session, number=n, starts_at=soon(9 + n),
-                         room=make_room(name=f"Conference Room {n}", name_fr=f"Salle {n}"))
+                         room=make_room(name=f"Notice Room {n}", name_fr=f"Salle des avis {n}"))
             for n in (1, 2)]
 
 
@@ -54,7 +54,8 @@ def publisher(db):
 
 @pytest.fixture
 def announced(meetings, publisher, settings):
-    """The two meetings announced by a first notice, sent now (without missions)."""
+    """The two meetings announced by a first notice, sent now: to no mission when asked for
+    before `missions` (tests name it first)."""
     from correspondence.notices.services import notice_send
 
     settings.EMAIL_CONFIGURED = True
