@@ -99,7 +99,8 @@ def test_postponed_and_moved_reach_every_mission_once_with_itip_parts(
         assert "DTSTAMP" in request
     # The public calendar now carries the same SEQUENCE as the notice.
     assert public_sequence(client, moved)[1] == int(request["SEQUENCE"])
-    assert messages[0]["Subject"] == f"Schedule notice {sent.notice.number}: changes to IGN meetings"
+    assert messages[0]["Subject"] == (
+        f"Schedule notice {sent.notice.number}: changes to IGN meetings")
     body = messages[0].get_body(("plain",)).get_content()
     assert "Postponed" in body and "The Chamber is unavailable" in body
     assert f"/meetings/notices/{sent.notice.number}/" in body
