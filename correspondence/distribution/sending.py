@@ -121,9 +121,11 @@ def deliveries_claim(*, letter_id=None, notice_id=None, worker, size=CLAIM_BATCH
                                   ).filter(Q(mission__active=True) | Q(mission__isnull=True)
                                            ).order_by("pk")
     # SQLite: no transaction around the read, so the write never needs a lock upgrade.
+    # PostgreSQL locks the deliveries alone: the mission's side of the join may be null
+    # (a subscriber's delivery), and FOR UPDATE refuses the nullable side of an outer join.
+    locked = due.select_for_update(skip_locked=True, of=("self",)) if skip_locked else due
     with transaction.atomic() if skip_locked else nullcontext():
-        candidates = list((due.select_for_update(skip_locked=True) if skip_locked else due)
-                          .values_list("pk", flat=True)[:size])
+        candidates = list(locked.values_list("pk", flat=True)[:size])
         if not candidates:
             return []
         Delivery.objects.filter(pk__in=candidates, state=Delivery.State.QUEUED).update(
