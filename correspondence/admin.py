@@ -29,6 +29,7 @@ from .forms import EnclosureAdminForm, LetterAdminForm, LetterheadAdminForm, Sig
 # The focal points' admin (invitations, focal points, re-send requests) registers itself.
 from .mission import admin as _mission_admin  # noqa: F401
 from .models import Enclosure, Letter, Letterhead, Signatory
+from .notices import admin as notices_admin  # noqa: F401 (registers the schedule notices)
 from .pdf import UnreadableAnnex, layout_warnings, render_letter_pdf
 from .services import (
     add_version_problems,

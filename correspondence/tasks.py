@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .distribution.confirmations import confirmation_send
 from .distribution.sending import letter_send_queued, notice_send_queued, subject_filter
-from .models import Delivery, FollowUp
+from .models import Delivery, FollowUp, ScheduleNotice
 
 
 def _report(report):
@@ -35,7 +35,9 @@ def deliver_letter(letter_id):
 @task(queue_name="distribution")
 def deliver_notice(notice_id):
     """Send the schedule notice's due deliveries (`notice_send_queued`), then schedule what
-    waits, as `deliver_letter` does."""
+    waits, as `deliver_letter` does. The first run at or after the notice's time releases
+    it (`ScheduleNoticeQuerySet.release_due`): its public pages show it from then on."""
+    ScheduleNotice.objects.release_due(notice_id)
     report = notice_send_queued(notice_id=notice_id)
     schedule_follow_up(notice_id=notice_id)
     return _report(report)

@@ -410,7 +410,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # make run serves plain http on loop
 IGN_SECOND_FACTOR_GROUPS = ["Secretariat publishers"]
 # ... and so does anyone given one of these permissions otherwise (issuing and distributing
 # ask for a second factor whoever holds them: they are sent to add one, not left guessing).
-IGN_SECOND_FACTOR_PERMISSIONS = ["correspondence.issue_letter", "correspondence.distribute_letter"]
+IGN_SECOND_FACTOR_PERMISSIONS = ["correspondence.issue_letter", "correspondence.distribute_letter",
+                                 "correspondence.publish_notice"]
 # Mission focal points (correspondence.mission): an invitation's link works once, for this
 # many hours; a focal point may ask for one message again once per interval, and for so
 # many messages per mission a day.

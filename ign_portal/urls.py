@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from correspondence.api import letters_json
 from correspondence.feeds import LettersFeed
+from correspondence.notices.feeds import ChangesAndNoticesFeed
 from sessions.api import meetings_json
 
 admin.site.site_header = _("IGN Portal administration")
@@ -34,6 +35,10 @@ urlpatterns += i18n_patterns(
     path("mission/", include("correspondence.mission.urls")),
     path("subscriptions/", include("correspondence.subscriptions.urls")),
     path("", include("portal.urls")),
+    # Before the sessions' URLs: the notices live a floor above the meetings, and the changes
+    # feed, there, carries them too.
+    path("meetings/notices/", include("correspondence.notices.urls")),
+    path("meetings/changes/feed/", ChangesAndNoticesFeed(), name="changes-and-notices-feed"),
     path("", include("sessions.urls")),
     path("api/meetings.json", meetings_json, name="api-meetings"),
     path("api/letters.json", letters_json, name="api-letters"),

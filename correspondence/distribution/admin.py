@@ -348,11 +348,25 @@ class DistributionAdminMixin:
 class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The ledger, read-only: it is written by the distribution alone."""
 
-    list_display = ["mission", "letter", "state", "attempts", "sent_at", "updated_at", "why"]
-    list_select_related = ["mission", "letter"]
-    list_filter = ["state", "letter"]
+    list_display = ["recipient", "sends", "state", "attempts", "sent_at", "updated_at", "why"]
+    list_select_related = ["mission", "letter", "notice"]
+    list_filter = ["state", "letter", "notice"]
     search_fields = ["mission__name", "mission__state__code", "message_id", "recipients"]
     date_hierarchy = "queued_at"
+
+    @admin.display(description=gettext_lazy("recipient"))
+    def recipient(self, obj):
+        """The mission, or a subscriber by number (its address is not listed)."""
+        if obj.mission_id:
+            return obj.mission
+        if obj.subscription_id:
+            return _("subscriber %(id)d") % {"id": obj.subscription_id}
+        return _("an erased subscriber")
+
+    @admin.display(description=gettext_lazy("sends"))
+    def sends(self, obj):
+        """The letter or the schedule notice."""
+        return obj.letter if obj.letter_id else obj.notice
 
     @admin.display(description=gettext_lazy("held or error"))
     def why(self, obj):

@@ -121,10 +121,10 @@ def deliveries_claim(*, letter_id=None, notice_id=None, worker, size=CLAIM_BATCH
                                   ).filter(Q(mission__active=True) | Q(mission__isnull=True)
                                            ).order_by("pk")
     # SQLite: no transaction around the read, so the write never needs a lock upgrade.
-    # PostgreSQL locks the deliveries alone ("self"): the missions are on the nullable side
-    # of an outer join (a subscriber's delivery has none), which FOR UPDATE refuses.
+    # PostgreSQL locks the deliveries alone: the mission's side of the join may be null
+    # (a subscriber's delivery), and FOR UPDATE refuses the nullable side of an outer join.
+    locked = due.select_for_update(skip_locked=True, of=("self",)) if skip_locked else due
     with transaction.atomic() if skip_locked else nullcontext():
-        locked = due.select_for_update(skip_locked=True, of=("self",)) if skip_locked else due
         candidates = list(locked.values_list("pk", flat=True)[:size])
         if not candidates:
             return []
@@ -260,7 +260,8 @@ def notice_send_queued(*, notice_id, worker=None, limit=None):
     notice = ScheduleNotice.objects.get(pk=notice_id)
     return send_queued(
         of={"notice_id": notice_id}, worker=worker, limit=limit, recover={"notice": notice},
-        content=lambda language, delivery: NoticeContent.for_notice(notice, language))
+        content=lambda language, delivery: NoticeContent.for_notice(
+            notice, language, subscription=delivery.subscription))
 
 
 def send_queued(*, of, content, recover, worker=None, limit=None):

@@ -4,9 +4,32 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import validate_single_line
+
+
+class ScheduleNoticeQuerySet(models.QuerySet):
+    def released(self):
+        """The notices the public sees: released (their time came) and never cancelled."""
+        return self.filter(released_at__isnull=False, cancelled_at__isnull=True)
+
+    def release_due(self, pk, now=None):
+        """Release the notice `pk` if its time has come and it was not cancelled.
+
+        Side effects: `released_at` saved through save(), so that the page cache is
+        invalidated (common.content_version) and the notice's pages and the feed show it.
+        Returns True when this call released it.
+        """
+        now = now or timezone.now()
+        notice = self.filter(pk=pk, released_at__isnull=True, cancelled_at__isnull=True,
+                             send_at__lte=now).first()
+        if notice is None:
+            return False
+        notice.released_at = now
+        notice.save(update_fields=["released_at"])
+        return True
 
 
 class ScheduleNotice(models.Model):
@@ -35,17 +58,39 @@ class ScheduleNotice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("cancelled by"),
     )
+    # Written once the notice's time has come (at once when sent now, else by the first
+    # delivery task that runs then): the write is what makes its public pages show it.
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+
+    objects = ScheduleNoticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
         verbose_name = _("schedule notice")
         verbose_name_plural = _("schedule notices")
+        permissions = [("publish_notice", _("Can send schedule notices to the missions"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | Q(cancelled_at__isnull=True),
+                name="notice_released_or_cancelled",
+            ),
+        ]
 
     def __str__(self):
         return _("Schedule notice %(number)d") % {"number": self.number}
 
     def get_absolute_url(self):
         return reverse("notices:detail", args=[self.number])
+
+    @property
+    def is_public(self):
+        return self.released_at is not None and self.cancelled_at is None
+
+    @property
+    def is_cancellable(self):
+        """Until its time comes, a notice scheduled for later may be called off."""
+        return (self.cancelled_at is None and self.released_at is None
+                and self.send_at > timezone.now())
 
 
 class NoticeLine(models.Model):

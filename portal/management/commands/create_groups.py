@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 EDITED_APPS = ("ign_sessions", "clusters", "correspondence")
-PUBLISHER_ONLY = ("issue_letter", "distribute_letter")
+PUBLISHER_ONLY = ("issue_letter", "distribute_letter", "publish_notice")
 
 EDITORS = "Secretariat editors"
 PUBLISHERS = "Secretariat publishers"
