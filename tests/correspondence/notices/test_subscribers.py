@@ -15,8 +15,7 @@ from sessions.services import meeting_cancel
 pytestmark = pytest.mark.django_db
 
 
-def test_a_subscriber_is_queued_once_with_its_links(announced, meetings, publisher, settings):
-    settings.ROOT_URLCONF = "tests.correspondence.notices.subscription_urls"
+def test_a_subscriber_is_queued_once_with_its_links(announced, meetings, publisher):
     now = timezone.now()
     follows = Subscription.objects.create(email="reader@example.net", language="fr",
                                           source="/meetings/", consented_at=now,
