@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.validators import validate_multi_line
+from common.validators import validate_multi_line, validate_single_line
 
 
 class FocalPointInvitation(models.Model):
@@ -20,7 +20,7 @@ class FocalPointInvitation(models.Model):
 
     mission = models.ForeignKey("ign_sessions.Mission", on_delete=models.PROTECT,
                                 related_name="focal_invitations", verbose_name=_("mission"))
-    email = models.EmailField(_("e-mail address"))
+    email = models.EmailField(_("e-mail address"), validators=[validate_single_line])
     language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE, help_text=_(
                                     "The language of the invitation and of its page."))
