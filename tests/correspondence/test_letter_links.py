@@ -17,9 +17,8 @@ def test_letter_page_links_its_meetings_and_clusters(client, letters_71):
     assert response.status_code == 200
     assert f'<a href="/meetings/{first.pk}/">IGN meeting {first.number}</a>' in html
     assert f'<a href="/meetings/{second.pk}/">IGN meeting {second.number}</a>' in html
-    # (text_of puts a space where a tag ends: after each meeting's link.)
-    assert (f"Meetings announced IGN meeting {first.number} , Monday, 6 February 2017, "
-            f"10:00 New York time (EST) IGN meeting {second.number} , Tuesday, 7 February 2017"
+    assert (f"Meetings announced IGN meeting {first.number} · Monday, 6 February 2017, "
+            f"10:00 New York time (EST) IGN meeting {second.number} · Tuesday, 7 February 2017"
             in text)
     assert '<a href="/clusters/question-of-the-veto/">Cluster 2: The question of the veto</a>' \
         in html
@@ -35,7 +34,9 @@ def test_letter_page_links_in_the_page_language(client, letters_71):
     html = response.content.decode()
     assert response.status_code == 200
     assert f'href="/fr/meetings/{first.pk}/"' in html
-    assert "lundi 6 février 2017" in text_of(response)
+    text = text_of(response)
+    assert (f"Séances annoncées Séance {first.number} des négociations intergouvernementales · "
+            "lundi 6 février 2017" in text)
     assert 'href="/fr/clusters/question-of-the-veto/"' in html
     assert "La question du veto" in html
 
