@@ -112,7 +112,7 @@ def original_missions(letter):
 def message_id_for(letter, mission):
     """<letter-slug.mission-code@domain> (with the language for a version,
     <slug.fr.code@domain>): the same for every attempt to this mission."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
+    domain = Delivery.message_id_domain()
     language = "" if letter.is_original else f".{letter.language}"
     return f"<{letter.slug}{language}.{mission.state.code.lower()}@{domain}>"
 

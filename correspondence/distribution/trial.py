@@ -12,7 +12,6 @@ import smtplib
 from contextlib import suppress
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.utils import translation
 from django.utils.html import format_html
@@ -81,7 +80,7 @@ def send_test(content, user, *, language, mailer=None):
     refusal = mailer_refusal(mailer)
     if refusal:
         return TrialOutcome(False, refusal)
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
+    domain = Delivery.message_id_domain()
     message_id = email.utils.make_msgid("test", domain=domain)
     # A stand-in for a mission's delivery, never saved: the message has a mission's headers.
     stand_in = Delivery(message_id=message_id)

@@ -5,6 +5,7 @@ schedule notice (exactly one of the two) to a mission or to a subscriber (at mos
 two: an erased subscriber leaves the record without its address).
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -176,6 +177,11 @@ class Delivery(models.Model):
         else:
             whom = _("an erased subscriber")
         return f"{what} → {whom}"
+
+    @staticmethod
+    def message_id_domain():
+        """The domain of every Message-ID the portal writes: DEFAULT_FROM_EMAIL's."""
+        return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
 
     @property
     def subject_key(self):

@@ -183,9 +183,10 @@ class ScheduleNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         form = TestForm(request.POST)
         if not form.is_valid():
             return self.pending_view(request, session_id, test_form=form)
-        ok, text = notice_test_send(session=session, user=request.user,
-                                    language=form.cleaned_data["language"])
-        self.message_user(request, text, messages.SUCCESS if ok else messages.ERROR)
+        outcome = notice_test_send(session=session, user=request.user,
+                                   language=form.cleaned_data["language"])
+        self.message_user(request, outcome.text,
+                          messages.SUCCESS if outcome.sent else messages.ERROR)
         return HttpResponseRedirect(self._url("pending", session.pk))
 
     def distribution_view(self, request, notice_id):

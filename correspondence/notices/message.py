@@ -35,14 +35,13 @@ class NoticeContent:
                          language=language, subscription=subscription)
 
     @classmethod
-    def build(cls, *, number, lines, stamp, language, subscription=None, test=False):
+    def build(cls, *, number, lines, stamp, language, subscription=None):
         """The message of notice `number` with `lines` (NoticeLine rows, or the pending
-        lines for a test), its text in `language`. `test`: marked as a test (a subject
-        prefix and a first line), as "Send a test to me" sends it. `stamp`: the DTSTAMP."""
+        lines for a test), its text in `language`. `stamp`: the DTSTAMP."""
         with translation.override(language):
             url = settings.SITE_URL + reverse("notices:detail", args=[number])
             context = {
-                "number": number, "language": language, "url": url, "test": test,
+                "number": number, "language": language, "url": url,
                 "lines": [line_words(line.kind, line.before, line.after) for line in lines],
                 "calendar_parts": len({line.method for line in lines}),
                 "manage_url": links.manage_url(subscription) if subscription else "",
@@ -50,9 +49,6 @@ class NoticeContent:
             }
             subject = _("Schedule notice %(number)d: changes to IGN meetings") % {
                 "number": number}
-            if test:
-                # Translators: the subject prefix of a message sent as a test.
-                subject = _("[TEST] %(subject)s") % {"subject": subject}
             text = render_to_string("correspondence/notices/message.txt", context)
             html = render_to_string("correspondence/notices/message.html", context)
         return cls(subject=subject, text=text, html=html,

@@ -6,12 +6,9 @@ The deliveries go through the same ledger, claims and tasks as letters
 resumable after a worker dies.
 """
 
-import email.utils
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.conf import settings
-from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,15 +17,11 @@ from django.utils.translation import gettext as _
 from common.timezones import ny_when
 from sessions.models import Mission, MissionAddress, Session
 
-from ..distribution.mailers import mailer_refusal, mailer_send
-from ..distribution.message import answers, classify_failure, refusals_text
 from ..distribution.sending import deliveries_recover
+from ..distribution.trial import TrialOutcome, send_test
 from ..models import Delivery, NoticeLine, ScheduleNotice
-from ..subscriptions.audience import (
-    active_subscriptions,
-    notice_subscriptions,
-    subscriber_message_id,
-)
+from ..subscriptions.audience import active_subscriptions
+from ..subscriptions.services import notice_subscribers_queue
 from ..tasks import deliver_notice, schedule_follow_up
 from .gathering import pending_notice
 from .message import NoticeContent
@@ -56,7 +49,7 @@ def recipient_languages(session=None):
 
 def message_id_for(notice, mission):
     """<notice-<n>.<mission code>@domain>: the same for every attempt to this mission."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
+    domain = Delivery.message_id_domain()
     return f"<notice-{notice.number}.{mission.state.code.lower()}@{domain}>"
 
 
@@ -122,16 +115,10 @@ def notice_send(*, session, by, send_at=None, fingerprint=None):
                      else Delivery.State.FAILED,
                      error="" if mission.pk in with_address else _("no address"))
             for mission in notice_missions().select_related("state")]
-        missions = len(deliveries)
-        subscribers = list(notice_subscriptions(notice))
-        deliveries += [
-            Delivery(notice=notice, subscription=subscription, queued_at=now,
-                     next_attempt_at=due,
-                     message_id=subscriber_message_id(f"notice-{notice.number}", subscription))
-            for subscription in subscribers]
         Delivery.objects.bulk_create(deliveries)
+        subscribers = notice_subscribers_queue(notice=notice, now=now, due=due)
         transaction.on_commit(lambda: _start(notice))
-    return NoticeSent(notice=notice, missions=missions, subscribers=len(subscribers),
+    return NoticeSent(notice=notice, missions=len(deliveries), subscribers=subscribers,
                       without_address=sum(1 for d in deliveries if d.state == "failed"))
 
 
@@ -170,36 +157,15 @@ def notice_cancel(*, notice, by):
 
 
 def notice_test_send(*, session, user, language):
-    """Send the session's pending notice, marked as a test, to `user`'s own address only.
-
-    Sent in the request through the default mailer (its timeout applies); nothing is
-    written: no notice, no Delivery. Returns (True, what happened) when the SMTP server took
-    it, else (False, why not: no address, a development backend that delivers nothing, the
-    server's refusal or the connection's failure).
-    """
-    if not user.email:
-        return False, _("Your account has no e-mail address: add one to receive a test.")
+    """Send the session's pending notice, marked as a test, to `user`'s own address only
+    (`correspondence.distribution.trial.send_test`: in the request, nothing written, no
+    notice, no Delivery). Returns its TrialOutcome (`sent`, `text`)."""
     pending = pending_notice(session)
     if not pending.lines:
-        return False, _("No change is waiting to be announced.")
-    mailer = mailers.default
-    refusal = mailer_refusal(mailer)
-    if refusal:
-        return False, refusal
+        return TrialOutcome(False, _("No change is waiting to be announced."))
     content = NoticeContent.build(number=next_number(), lines=pending.lines,
-                                  stamp=timezone.now(), language=language, test=True)
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
-    trial = SimpleNamespace(message_id=email.utils.make_msgid("notice-test", domain=domain),
-                            mission_id=None, subscription_id=None)
-    try:
-        refused = mailer_send(mailer, content.message(trial, [user.email]))
-    except Exception as exc:  # the server's answer, or the connection's failure, shown as is
-        return False, _("Not sent: %(error)s") % {"error": classify_failure(exc)[1]}
-    finally:
-        mailer.close()
-    if refused:
-        return False, _("Not sent: %(error)s") % {"error": refusals_text(answers(refused))}
-    return True, _("A test was sent to %(address)s only.") % {"address": user.email}
+                                  stamp=timezone.now(), language=language)
+    return send_test(content, user, language=language)
 
 
 def notice_resume(*, notice, stuck_after=None):

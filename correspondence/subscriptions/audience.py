@@ -1,9 +1,8 @@
 """Which confirmed subscriptions receive a letter or a schedule notice."""
 
-from django.conf import settings
 from django.db.models import Q
 
-from ..models import Subscription
+from ..models import Delivery, Subscription
 
 
 def active_subscriptions():
@@ -32,5 +31,5 @@ def notice_subscriptions(notice):
 def subscriber_message_id(what, subscription):
     """<what.s<subscription id>@domain> (`what`: "<letter slug>[.<language>]" or
     "notice-<number>"): the same for every attempt to this subscriber."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "ign-portal.invalid"
+    domain = Delivery.message_id_domain()
     return f"<{what}.s{subscription.pk}@{domain}>"

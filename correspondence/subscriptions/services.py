@@ -146,13 +146,13 @@ def letter_subscribers_queue(*, letter, versions, now):
     return len(new)
 
 
-def notice_subscribers_queue(*, notice, now):
+def notice_subscribers_queue(*, notice, now, due=None):
     """Queue a schedule notice for every subscriber asking for it (`notice_subscriptions`)
     who has no delivery of it yet. Side effects: `Delivery(notice=..., subscription=s)` rows,
-    queued and due `now`. Returns their number."""
+    queued at `now` and due at `due` (default `now`). Returns their number."""
     have = Delivery.objects.filter(notice=notice, subscription__isnull=False)
     new = [Delivery(notice=notice, subscription=subscription, queued_at=now,
-                    next_attempt_at=now,
+                    next_attempt_at=due or now,
                     message_id=subscriber_message_id(f"notice-{notice.number}", subscription))
            for subscription in notice_subscriptions(notice).exclude(
                Q(pk__in=have.values("subscription_id")))]

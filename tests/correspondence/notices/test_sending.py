@@ -204,13 +204,15 @@ def test_a_notice_sent_now_cannot_be_cancelled(changed, missions, meetings, publ
 
 def test_send_a_test_reaches_only_the_officer_and_writes_no_delivery(
         changed, missions, meetings, publisher, smtp_server):
-    ok, text = notice_test_send(session=meetings[0].session, user=publisher, language="en")
+    outcome = notice_test_send(session=meetings[0].session, user=publisher, language="en")
 
     [message] = smtp_server.messages()
-    assert (ok, text) == (True, "A test was sent to officer@secretariat.example only.")
+    assert outcome.sent
+    assert outcome.text.startswith("A test was sent to officer@secretariat.example (English)")
     assert message["X-RcptTo"] == "officer@secretariat.example"
     assert message["Subject"].startswith("[TEST] Schedule notice ")
-    assert message.get_body(("plain",)).get_content().startswith("TEST: this message is a test")
+    assert message.get_body(("plain",)).get_content().startswith(
+        "This is a test sent to officer@secretariat.example alone")
     assert set(calendars(message)) == {"REQUEST", "CANCEL"}
     assert not Delivery.objects.exists()
     assert ScheduleNotice.objects.count() == 1  # the first notice only
@@ -221,16 +223,16 @@ def test_send_a_test_through_a_development_backend_says_it_delivers_nothing(
         changed, meetings, publisher, settings):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
-    ok, text = notice_test_send(session=meetings[0].session, user=publisher, language="en")
+    outcome = notice_test_send(session=meetings[0].session, user=publisher, language="en")
 
-    assert not ok
-    assert "development e-mail backend" in text and "delivers nothing" in text
+    assert not outcome.sent
+    assert "development e-mail backend" in outcome.text and "delivers nothing" in outcome.text
 
 
 def test_send_a_test_shows_the_servers_refusal(changed, meetings, publisher, smtp_server):
     smtp_server.handler.refuse = {"officer@secretariat.example"}
 
-    ok, text = notice_test_send(session=meetings[0].session, user=publisher, language="en")
+    outcome = notice_test_send(session=meetings[0].session, user=publisher, language="en")
 
-    assert not ok and "550 5.1.1 Mailbox unavailable" in text
+    assert not outcome.sent and "550 5.1.1 Mailbox unavailable" in outcome.text
     assert smtp_server.messages() == []
