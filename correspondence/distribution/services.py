@@ -19,7 +19,7 @@ from sessions.models import Mission, MissionAddress, State
 
 from ..models import Delivery, Letter, ScheduledDistribution
 from ..subscriptions.services import letter_subscribers_queue
-from ..tasks import deliver_letter, schedule_follow_up
+from ..tasks import deliver_letter, deliver_notice, schedule_follow_up
 from .mailers import backend_path, mailer_refusal
 from .message import MessageContent
 from .sending import deliveries_recover
@@ -375,17 +375,45 @@ def letter_send_test(*, letter, language, user):
     return send_test(MessageContent.for_letter(version, language), user, language=language)
 
 
+def notice_resend_check(notice):
+    """Raise DistributionRefused unless the schedule notice can be sent again now: released
+    (its time has come) and not cancelled."""
+    if not notice.is_public:
+        raise DistributionRefused(_("Schedule notice %(number)d has not been sent (it is "
+                                    "scheduled or was cancelled): it cannot be sent again.")
+                                  % {"number": notice.number})
+    if not settings.EMAIL_CONFIGURED:
+        raise DistributionRefused(_("E-mail is not configured: set EMAIL_URL "
+                                    "(e.g. smtp://127.0.0.1:1025) before distributing."))
+
+
 def delivery_resend(*, delivery, refused_only=False):
-    """Queue one mission's delivery again on request, and start it.
+    """Queue one mission's delivery of a letter or a schedule notice again on request, and
+    start it.
 
     Side effects: the delivery goes back to "queued", due now (same Message-ID); a
-    `deliver_letter` task is enqueued after commit. A full re-send (whatever the state) goes
-    to all the mission's addresses again; with `refused_only`, a delivery not yet sent to
-    every address goes to the addresses that did not take it. Returns False, changing
-    nothing, while the delivery is being sent, when the mission is inactive, or (with
-    `refused_only`) unless some but not all addresses took it.
+    `deliver_letter` (or `deliver_notice`) task is enqueued after commit. A full re-send
+    (whatever the state) goes to all the mission's addresses again; with `refused_only`, a
+    delivery not yet sent to every address goes to the addresses that did not take it.
+    Returns False, changing nothing, while the delivery is being sent, when the mission is
+    inactive, or (with `refused_only`) unless some but not all addresses took it. Raises
+    DistributionRefused (nothing written) when the letter or notice cannot be sent, when
+    the delivery was cancelled (distributing again sends it), or while it waits for a
+    scheduled distribution's time (a re-send would send it before).
     """
-    distribution_check(delivery.letter)
+    if delivery.letter_id:
+        distribution_check(delivery.letter)
+        pending = distribution_pending(delivery.letter)
+        if pending is not None and delivery.state == Delivery.State.QUEUED:
+            raise DistributionRefused(_(
+                "This message is scheduled to go at %(when)s: it cannot be sent again "
+                "before then (cancel the scheduled distribution to send it now).") % {
+                "when": ny_when(pending.send_at)})
+    else:
+        notice_resend_check(delivery.notice)
+    if delivery.state == Delivery.State.CANCELLED:
+        raise DistributionRefused(_("This message was cancelled before it was sent: "
+                                    "distributing it again sends it."))
     now = timezone.now()
     with transaction.atomic():
         deliveries = Delivery.objects.filter(pk=delivery.pk, mission__active=True).exclude(
@@ -398,6 +426,7 @@ def delivery_resend(*, delivery, refused_only=False):
         queued = deliveries.update(
             state=Delivery.State.QUEUED, next_attempt_at=now, updated_at=now, **fields)
         if queued:
-            letter_id = delivery.letter_id
-            transaction.on_commit(lambda: deliver_letter.enqueue(letter_id))
+            letter_id, notice_id = delivery.letter_id, delivery.notice_id
+            transaction.on_commit(lambda: deliver_letter.enqueue(letter_id) if letter_id
+                                  else deliver_notice.enqueue(notice_id))
     return bool(queued)

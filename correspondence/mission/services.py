@@ -149,19 +149,17 @@ def mission_deliveries(mission):
 
 
 def mission_resend(*, delivery, by):
-    """A focal point's "Ask for it again": the delivery is queued again at once, to the
-    mission's addresses as they are now (`delivery_resend`, same Message-ID).
+    """A focal point's "Ask for it again" (a letter or a schedule notice): the delivery is
+    queued again at once, to the mission's addresses as they are now (`delivery_resend`,
+    same Message-ID).
 
     Rate-limited in the database, so that every process counts the same requests: once per
     delivery per IGN_FOCAL_RESEND_INTERVAL_MINUTES, and IGN_FOCAL_RESENDS_PER_DAY per
     mission in 24 hours. Side effects: a ResendRequest row naming `by`; the delivery queued
     and its task enqueued after commit. Raises ResendRefused (nothing written) when a limit
-    is reached (`limited`), while it is being sent, or when it cannot be sent (a notice, an
-    inactive mission, e-mail not configured).
+    is reached (`limited`), while it is being sent, or when it cannot be sent (a notice not
+    released or cancelled, an inactive mission, e-mail not configured).
     """
-    if delivery.letter_id is None:
-        raise ResendRefused(_("A schedule notice cannot be asked for again here; its page "
-                              "on the portal shows it."))
     now = timezone.now()
     with transaction.atomic():
         # The mission's row locked first (PostgreSQL), the request written before counting

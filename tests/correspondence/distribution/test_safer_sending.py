@@ -303,3 +303,28 @@ def test_resend_asks_for_confirmation_then_sends_with_the_same_message_id(
 
     again = [m for m in smtp_server.messages() if m["Message-ID"] == delivery.message_id]
     assert len(again) == 2
+
+
+def test_a_resend_never_sends_a_scheduled_or_cancelled_delivery_before_its_time(
+        admin_client, superuser, issued_letter, missions, settings):
+    from correspondence.distribution.services import delivery_resend
+
+    settings.EMAIL_CONFIGURED = True
+    when = a_later_minute()
+    schedule(admin_client, issued_letter, when)
+    waiting = Delivery.objects.filter(state="queued").first()
+
+    with pytest.raises(DistributionRefused, match="scheduled to go at"):
+        delivery_resend(delivery=waiting)
+    confirmed = admin_client.post(url("resend", issued_letter, waiting.pk), follow=True)
+
+    assert "scheduled to go at" in text_of(confirmed)
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.next_attempt_at) == ("queued", when)
+
+    distribution_cancel(scheduled=ScheduledDistribution.objects.get(), by=superuser)
+    waiting.refresh_from_db()
+    with pytest.raises(DistributionRefused, match="cancelled before it was sent"):
+        delivery_resend(delivery=waiting)
+    waiting.refresh_from_db()
+    assert waiting.state == "cancelled"

@@ -173,3 +173,49 @@ def test_missions_daily_resend_limit_counts_every_delivery(
     second.refresh_from_db()
     assert second.state == "sent"
 
+
+
+def notice_delivery_to(mission, *, released):
+    from correspondence.models import ScheduleNotice
+    from tests.factories import make_session
+
+    now = timezone.now()
+    notice = ScheduleNotice.objects.create(number=7, session=make_session(), send_at=now,
+                                           released_at=now if released else None)
+    return Delivery.objects.create(
+        notice=notice, mission=mission, message_id="<notice-7.mis@example.org>",
+        state=Delivery.State.SENT, queued_at=now, sent_at=now, attempts=1)
+
+
+def test_a_sent_schedule_notice_is_asked_for_again_like_a_letter(
+        focal_client, mission, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from correspondence.tasks import deliver_notice
+
+    settings.EMAIL_CONFIGURED = True
+    delivery = notice_delivery_to(mission, released=True)
+
+    page = focal_client.get(f"/mission/deliveries/{delivery.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = focal_client.post(f"/mission/deliveries/{delivery.pk}/resend/")
+
+    assert "Send it again" in page_text(page)
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.message_id) == ("queued", "<notice-7.mis@example.org>")
+    [task] = DBTaskResult.objects.filter(task_path=deliver_notice.module_path)
+    assert task.args_kwargs["args"] == [delivery.notice_id]
+
+
+def test_a_notice_not_yet_released_is_not_sent_again(focal_client, mission, settings):
+    settings.EMAIL_CONFIGURED = True
+    delivery = notice_delivery_to(mission, released=False)
+
+    page = focal_client.get(f"/mission/deliveries/{delivery.pk}/")
+    refused = focal_client.post(f"/mission/deliveries/{delivery.pk}/resend/")
+
+    assert "Send it again" not in page_text(page)
+    assert "has not been sent" in page_text(refused)
+    delivery.refresh_from_db()
+    assert delivery.state == "sent"
