@@ -9,7 +9,7 @@ resumable after a worker dies.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,10 +99,17 @@ def notice_send(*, session, by, send_at=None, fingerprint=None):
         if fingerprint is not None and fingerprint != pending.fingerprint:
             raise NoticeRefused(_("The changes differ from those you reviewed (a meeting was "
                                   "edited meanwhile): review them again."))
+        waiting = ScheduleNotice.objects.filter(
+            session=session, released_at__isnull=True, cancelled_at__isnull=True).first()
+        if waiting is not None:
+            # Sent now, the newer notice would be overtaken by the older one's later lines.
+            raise NoticeRefused(_(
+                "%(notice)s is scheduled for %(when)s: cancel it before sending another "
+                "notice for this session.") % {"notice": waiting,
+                                               "when": ny_when(waiting.send_at)})
         due = send_at or now
-        notice = ScheduleNotice.objects.create(
-            number=next_number(), session=session, created_by=by, send_at=due,
-            released_at=None if send_at else now)
+        notice = _numbered(session=session, created_by=by, send_at=due,
+                           released_at=None if send_at else now)
         NoticeLine.objects.bulk_create([
             NoticeLine(notice=notice, meeting=line.meeting, revision=line.revision,
                        kind=line.kind, method=line.method, before=line.before, after=line.after)
@@ -120,6 +127,21 @@ def notice_send(*, session, by, send_at=None, fingerprint=None):
         transaction.on_commit(lambda: _start(notice))
     return NoticeSent(notice=notice, missions=len(deliveries), subscribers=subscribers,
                       without_address=sum(1 for d in deliveries if d.state == "failed"))
+
+
+def _numbered(**fields):
+    """A new ScheduleNotice numbered after the last. The number is the portal's, the lock
+    only the session's: a notice of another session taking the number first makes the
+    insert fail (the unique number), and it is numbered again."""
+    attempts = 0
+    while True:
+        try:
+            with transaction.atomic():
+                return ScheduleNotice.objects.create(number=next_number(), **fields)
+        except IntegrityError:
+            attempts += 1
+            if attempts == 5:
+                raise
 
 
 def _start(notice):

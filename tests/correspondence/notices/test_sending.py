@@ -236,3 +236,35 @@ def test_send_a_test_shows_the_servers_refusal(changed, meetings, publisher, smt
 
     assert not outcome.sent and "550 5.1.1 Mailbox unavailable" in outcome.text
     assert smtp_server.messages() == []
+
+
+def test_no_notice_overtakes_one_still_scheduled_for_its_session(
+        changed, meetings, publisher, settings):
+    settings.EMAIL_CONFIGURED = True
+    scheduled = notice_send(session=meetings[0].session, by=publisher,
+                            send_at=timezone.now() + timezone.timedelta(hours=5)).notice
+    meeting_reschedule(meeting=meetings[1], starts_at=soon(16), ends_at=soon(16, 13))
+
+    with pytest.raises(NoticeRefused, match="is scheduled for"):
+        notice_send(session=meetings[0].session, by=publisher)
+
+    assert ScheduleNotice.objects.exclude(pk=scheduled.pk).count() == 1  # the first notice
+    notice_cancel(notice=scheduled, by=publisher)
+    assert notice_send(session=meetings[0].session, by=publisher).notice.number == 3
+
+
+def test_a_number_taken_meanwhile_by_another_sessions_notice_is_not_an_error(
+        changed, meetings, publisher, settings, monkeypatch):
+    from correspondence.notices import services
+    from tests.factories import make_session
+
+    settings.EMAIL_CONFIGURED = True
+    taken = ScheduleNotice.objects.create(number=2, session=make_session(),
+                                          send_at=timezone.now())
+    numbers = iter([taken.number])  # the first try reads the number before it was taken
+    real = services.next_number
+    monkeypatch.setattr(services, "next_number", lambda: next(numbers, None) or real())
+
+    sent = notice_send(session=meetings[0].session, by=publisher)
+
+    assert sent.notice.number == 3
