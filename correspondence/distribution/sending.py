@@ -117,6 +117,12 @@ def deliveries_claim(*, letter_id=None, notice_id=None, worker, size=CLAIM_BATCH
         | Q(subscription__confirmed_at__isnull=True),
     ).update(state=Delivery.State.CANCELLED, held="", updated_at=now,
              error=_("The subscriber unsubscribed."))
+    # Or no longer asks for this kind of message.
+    waiting.filter(subscription__isnull=False).filter(
+        Q(letter__isnull=False, subscription__wants_letters=False)
+        | Q(notice__isnull=False, subscription__wants_notices=False),
+    ).update(state=Delivery.State.CANCELLED, held="", updated_at=now,
+             error=_("The subscriber no longer asks for these messages."))
     due = Delivery.objects.filter(**of, state=Delivery.State.QUEUED, next_attempt_at__lte=now,
                                   ).filter(Q(mission__active=True) | Q(mission__isnull=True)
                                            ).order_by("pk")
@@ -141,6 +147,13 @@ def deliveries_claim(*, letter_id=None, notice_id=None, worker, size=CLAIM_BATCH
             mission_id__in=[d.mission_id for d in won if d.mission_id]).order_by().values_list(
             "mission_id", "email"):
         addresses.setdefault(mission_id, []).append(address)
+    # A subscriber who erased their data between the claim and this read: nothing to send.
+    erased = [d for d in won if d.mission_id is None and d.subscription_id is None]
+    if erased:
+        Delivery.objects.filter(pk__in=[d.pk for d in erased]).update(
+            state=Delivery.State.CANCELLED, updated_at=now,
+            error=_("The subscriber erased their data."))
+        won = [d for d in won if d not in erased]
     for delivery in won:  # the mission's addresses now, whatever took the message before
         if delivery.mission_id:
             delivery.addresses_now = sorted(set(addresses.get(delivery.mission_id, [])))
@@ -221,6 +234,15 @@ def _record_update(delivery, fields):
     give_up = time.monotonic() + settings.IGN_DELIVERY_STUCK_SECONDS / 2
     while True:
         try:
+            if delivery.mission_id is None:
+                # A subscriber erased meanwhile leaves no address in the ledger.
+                written = Delivery.objects.filter(
+                    pk=delivery.pk, subscription_id=delivery.subscription_id).update(**fields)
+                if written:
+                    return written
+                address = delivery.subscription.email
+                fields = {**fields, "recipients": "", "accepted": [], "refused": {},
+                          "error": fields.get("error", "").replace(address, "…")}
             return Delivery.objects.filter(pk=delivery.pk).update(**fields)
         except (OperationalError, InterfaceError):
             if connection.in_atomic_block or time.monotonic() >= give_up:

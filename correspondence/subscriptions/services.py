@@ -98,20 +98,22 @@ def subscription_change(*, subscription, language, wants_notices, wants_letters)
 
 
 def subscription_erase(*, subscription):
-    """Erase a subscriber's data: the subscription and its confirmation messages are
-    deleted; the ledger keeps its deliveries, without the address (their `recipients`,
-    `accepted` and `refused` emptied, the address taken out of their `error`).
+    """Erase a subscriber's data: every subscription of the address (case aside: one person
+    may follow several pages) and their confirmation messages are deleted; the ledger keeps
+    their deliveries, without the address (their `recipients`, `accepted` and `refused`
+    emptied, the address taken out of their `error`).
     """
     with transaction.atomic():
         email = subscription.email
-        for delivery in Delivery.objects.filter(subscription=subscription).only("pk", "error"):
+        theirs = Subscription.objects.filter(email__iexact=email)
+        for delivery in Delivery.objects.filter(subscription__in=theirs).only("pk", "error"):
             error = delivery.error
             if email.lower() in error.lower():
                 start = error.lower().index(email.lower())
                 error = error[:start] + "…" + error[start + len(email):]
             Delivery.objects.filter(pk=delivery.pk).update(
                 recipients="", accepted=[], refused={}, error=error)
-        subscription.delete()
+        theirs.delete()
 
 
 def letter_subscribers_queue(*, letter, versions, now):

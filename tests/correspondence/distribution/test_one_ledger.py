@@ -123,3 +123,50 @@ def test_only_a_subscribers_message_carries_the_one_click_unsubscribe(notice, se
     # Signed per purpose: the unsubscribe token does not open the manage page; forged fails.
     assert links.subscription_id(token, links.MANAGE_SALT) is None
     assert links.subscription_id(token[:-2] + "xx", links.UNSUBSCRIBE_SALT) is None
+
+
+def test_an_address_following_two_pages_is_sent_each_notice_once_and_erased_whole(notice):
+    from correspondence.subscriptions.audience import notice_subscriptions
+    from correspondence.subscriptions.services import subscription_erase
+
+    everything = subscription(email="reader@example.org")
+    subscription(email="Reader@Example.org", session=notice.session)
+    subscription(email="other@example.org")
+
+    assert sorted(s.email for s in notice_subscriptions(notice)) == [
+        "other@example.org", "reader@example.org"]
+
+    kept = delivery(notice=notice, subscription=everything, state=Delivery.State.SENT,
+                    sent_at=timezone.now(), recipients="reader@example.org",
+                    accepted=["reader@example.org"])
+    subscription_erase(subscription=everything)
+
+    assert not Subscription.objects.filter(email__iexact="reader@example.org").exists()
+    kept.refresh_from_db()
+    assert (kept.subscription_id, kept.recipients, kept.accepted) == (None, "", [])
+
+
+def test_a_subscriber_who_no_longer_asks_for_notices_is_not_sent_the_waiting_one(notice):
+    reader = subscription()
+    waiting = delivery(notice=notice, subscription=reader)
+    Subscription.objects.filter(pk=reader.pk).update(wants_notices=False)
+
+    assert deliveries_claim(notice_id=notice.pk, worker="test") == []
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.error) == (
+        "cancelled", "The subscriber no longer asks for these messages.")
+
+
+def test_a_subscriber_erased_while_being_sent_leaves_no_address_in_the_ledger(notice):
+    from correspondence.distribution.sending import _record
+
+    reader = subscription(email="gone@example.org")
+    delivery(notice=notice, subscription=reader)
+    [(claimed, addresses)] = deliveries_claim(notice_id=notice.pk, worker="test")
+
+    Subscription.objects.filter(pk=reader.pk).delete()  # erased while on the wire
+    _record(claimed, "sent", "", addresses, took=addresses)
+
+    claimed.refresh_from_db()
+    assert claimed.state == Delivery.State.SENT
+    assert (claimed.subscription_id, claimed.recipients, claimed.accepted) == (None, "", [])
