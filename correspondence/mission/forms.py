@@ -11,6 +11,8 @@ from sessions.models import Mission
 from .services import normalised_addresses
 
 MAX_ADDRESSES = 20
+# MissionAddress.email (an EmailField): longer is refused on the form, not by the database.
+EMAIL_MAX_LENGTH = 254
 
 
 class MissionDetailsForm(forms.Form):
@@ -34,6 +36,9 @@ class MissionDetailsForm(forms.Form):
                 validate_email(email)
             except forms.ValidationError:
                 wrong.append(email)
+            else:
+                if len(email) > EMAIL_MAX_LENGTH:  # the column's length (RFC 5321's path)
+                    wrong.append(email)
         if wrong:
             raise forms.ValidationError(
                 _("Not an e-mail address: %(addresses)s. Nothing was changed.") % {
@@ -52,7 +57,7 @@ class InvitationForm(forms.Form):
 
     mission = forms.ModelChoiceField(label=gettext_lazy("Mission"),
                                      queryset=Mission.objects.filter(active=True))
-    email = forms.EmailField(label=gettext_lazy("E-mail address"))
+    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=EMAIL_MAX_LENGTH)
     language = forms.ChoiceField(
         label=gettext_lazy("Language of the invitation"), required=False,
         choices=[("", gettext_lazy("The mission's preferred language")),

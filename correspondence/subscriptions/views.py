@@ -144,7 +144,7 @@ def erase(request, token):
 def _scope(query):
     """The session or cluster a query names, None for everything; 404 for an unknown one."""
     session, cluster = query.get("session"), query.get("cluster")
-    if session and cluster or (session and not session.isdigit()):
+    if session and cluster or (session and not (session.isascii() and session.isdigit())):
         raise Http404
     if session:
         return get_object_or_404(Session, number=int(session))

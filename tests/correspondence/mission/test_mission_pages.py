@@ -65,7 +65,9 @@ def admin_client_for_staff(superuser):
 
 
 def test_malformed_or_empty_addresses_change_nothing(focal_client, mission):
+    too_long = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".example"  # valid, 316 long
     for addresses, error in [("registry@rou.example\nnot an address", "Not an e-mail address"),
+                             (f"registry@rou.example\n{too_long}", "Not an e-mail address"),
                              ("  \n ", "This field is required.")]:
         response = focal_client.post("/mission/change/", {"addresses": addresses,
                                                           "language": "es"})

@@ -72,6 +72,7 @@ def test_malformed_address_is_refused_with_a_form_error(client, email):
 def test_unknown_scope_is_a_404_and_a_posted_one_a_form_error(client, seeded):
     assert client.get("/subscriptions/new/?cluster=no-such-cluster").status_code == 404
     assert client.get("/subscriptions/new/?session=999").status_code == 404
+    assert client.get("/subscriptions/new/?session=%C2%B2").status_code == 404  # "²", a digit
     assert client.get("/subscriptions/new/?session=71&cluster=question-of-the-veto"
                       ).status_code == 404
 
