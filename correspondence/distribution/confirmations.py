@@ -69,7 +69,10 @@ def confirmation_send(*, confirmation_id):
         ConfirmationMessage.objects.filter(pk=confirmation_id).update(
             state=ConfirmationMessage.State.QUEUED if retry else ConfirmationMessage.State.FAILED,
             error=text)
-        logger.warning("Confirmation message %s not sent: %s", confirmation_id, text)
+        # The outcome only: a server's answer often repeats the address, which stays out
+        # of the logs (the row keeps it, and is erased with the subscription).
+        logger.warning("Confirmation message %s not sent (%s, %s).", confirmation_id,
+                       type(exc).__name__, outcome)
         return settings.IGN_DELIVERY_RETRY_SECONDS * confirmation.attempts if retry else None
     finally:
         with suppress(OSError, smtplib.SMTPException):

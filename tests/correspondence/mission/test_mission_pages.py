@@ -221,3 +221,14 @@ def test_a_notice_not_yet_released_is_not_sent_again(focal_client, mission, sett
     assert "has not been sent" in page_text(refused)
     delivery.refresh_from_db()
     assert delivery.state == "sent"
+
+
+def test_a_cancelled_message_does_not_name_the_officer_who_called_it_off(
+        focal_client, mission, letter_to):
+    delivery = delivery_to(mission, letter_to([mission]), state=Delivery.State.CANCELLED,
+                           sent_at=None, error="Cancelled by pga.officer at 1 March 2017")
+
+    text = page_text(focal_client.get(f"/mission/deliveries/{delivery.pk}/"))
+
+    assert "pga.officer" not in text
+    assert "The Secretariat called it off before it was sent." in text
