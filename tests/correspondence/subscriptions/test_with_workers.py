@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from correspondence.distribution.services import letter_distribute
 from correspondence.models import ConfirmationMessage, Delivery, ScheduleNotice, Subscription
+from correspondence.subscriptions import links
 from correspondence.subscriptions.services import notice_subscribers_queue
 from correspondence.tasks import deliver_notice
 from tests.correspondence.distribution.conftest import ROOT, run_worker, subprocess_env
@@ -26,13 +27,21 @@ def to(server, address):
     return [m for m in server.messages() if m["To"] == address]
 
 
-def test_subscribe_confirm_receive_the_next_letter_unsubscribe_then_nothing(
+def notices(server, address):
+    return [m for m in to(server, address) if m["Subject"].startswith("Schedule notice")]
+
+
+def test_subscribe_confirm_receive_the_next_notice_and_letter_unsubscribe_then_nothing(
         smtp_server, letter_to, tiny_pdf):
+    from correspondence.notices.services import notice_send
+    from sessions.services import meeting_postpone
+    from tests.factories import make_meeting
+
     make_mission(emails=("registry@mission.example",))
     letter = letter_to(None)
     client = Client(enforce_csrf_checks=False)
 
-    asked = client.post("/subscriptions/new/", form(email="reader@example.org", what="letters",
+    asked = client.post("/subscriptions/new/", form(email="reader@example.org", what="both",
                                                     source="/letters/"))
     run_worker(smtp_server.url)
     [confirmation] = to(smtp_server, "reader@example.org")
@@ -52,6 +61,19 @@ def test_subscribe_confirm_receive_the_next_letter_unsubscribe_then_nothing(
     assert link_in(text, "manage") and link_in(text, "unsubscribe")
     assert len(to(smtp_server, "registry@mission.example")) == 1
 
+    # The next schedule notice, sent by the publisher's own path and a worker.
+    meeting = make_meeting(session=letter.session, number=9,
+                           starts_at=timezone.now() + dt.timedelta(days=10))
+    notice_send(session=letter.session, by=None)
+    run_worker(smtp_server.url)
+    [notice] = notices(smtp_server, "reader@example.org")
+    assert notice["Message-ID"].startswith(f"<notice-1.s{subscription.pk}@")
+    assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    token = notice["List-Unsubscribe"].strip("<>").rstrip("/").rsplit("/", 1)[1]
+    assert links.subscription_id(token, links.UNSUBSCRIBE_SALT) == subscription.pk
+    assert link_in(notice.get_body(("plain",)).get_content(), "unsubscribe")
+    assert len(notices(smtp_server, "registry@mission.example")) == 1
+
     # The next letter is queued for the subscriber, who then unsubscribes in one click (a
     # mail client's POST: no cookie, no CSRF token) before the worker runs.
     later = make_issued_letter(
@@ -59,15 +81,18 @@ def test_subscribe_confirm_receive_the_next_letter_unsubscribe_then_nothing(
         date=dt.date(2017, 2, 1), subject="Letter dated 1 February 2017",
         issued_at=timezone.now(), pdf=tiny_pdf)
     letter_distribute(letter=later)
+    meeting_postpone(meeting=meeting, reason="The Chamber is unavailable")
     one_click = received["List-Unsubscribe"].strip("<>")
     answer = Client(enforce_csrf_checks=True).post(
         path_of(one_click), "List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded")
+    notice_send(session=letter.session, by=None)
     run_worker(smtp_server.url)
 
     assert answer.status_code == 200
-    assert len(to(smtp_server, "reader@example.org")) == 2  # nothing more
-    assert len(to(smtp_server, "registry@mission.example")) == 2
+    assert len(to(smtp_server, "reader@example.org")) == 3  # nothing more
+    assert len(to(smtp_server, "registry@mission.example")) == 4
+    assert len(notices(smtp_server, "registry@mission.example")) == 2
     cancelled = Delivery.objects.get(letter=later, subscription=subscription)
     assert cancelled.state == Delivery.State.CANCELLED
 
