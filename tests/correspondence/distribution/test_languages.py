@@ -176,3 +176,30 @@ def test_a_french_only_correction_goes_to_the_missions_that_read_the_french_vers
     assert french_readers == sorted(FRENCH_SPEAKING)
     assert len(english_readers) == 193 - len(FRENCH_SPEAKING)
     assert "RUS" in english_readers and "FRA" not in english_readers
+
+
+def test_a_subscriber_without_a_version_in_their_language_is_told_so_as_a_reader(
+        pga_letter):
+    from django.utils import timezone
+
+    from correspondence.distribution.message import MessageContent
+    from correspondence.models import Subscription
+
+    now = timezone.now()
+    reader = Subscription.objects.create(email="lecteur@example.org", language="ru",
+                                         source="/letters/", consented_at=now,
+                                         confirmed_at=now)
+
+    to_reader = MessageContent.for_letter(pga_letter, "ru", subscription=reader).text
+    to_mission = MessageContent.for_letter(pga_letter, "ru").text
+
+    with translation.override("ru"):
+        english = translation.gettext("English")
+        yours = translation.gettext(
+            "This letter has no version in your language: the original, in %(language)s, "
+            "is attached.") % {"language": english}
+        missions = translation.gettext(
+            "This letter has no version in your mission's language: the original, in "
+            "%(language)s, is attached.") % {"language": english}
+    assert yours in " ".join(to_reader.split()) and missions not in " ".join(to_reader.split())
+    assert missions in " ".join(to_mission.split())
