@@ -64,8 +64,8 @@ def marked_as_test(message, address, message_id):
 
 
 def send_test(content, user, *, language, mailer=None):
-    """Send the message `content` builds, marked as a test (in `language`), to `user`'s own
-    address alone, now.
+    """Send the message `content` builds (its text in `language`), marked as a test in the
+    officer's own language (the request's), to `user`'s own address alone, now.
 
     Side effects: at most one message, through `mailer` (default: the default mailer),
     opened and closed here; nothing is written to the database (no Delivery). Returns a
@@ -84,8 +84,8 @@ def send_test(content, user, *, language, mailer=None):
     message_id = email.utils.make_msgid("test", domain=domain)
     # A stand-in for a mission's delivery, never saved: the message has a mission's headers.
     stand_in = Delivery(message_id=message_id)
-    with translation.override(language):
-        message = marked_as_test(content.message(stand_in, [address]), address, message_id)
+    # The mark is for the officer: in the language they work in, the message in its own.
+    message = marked_as_test(content.message(stand_in, [address]), address, message_id)
     try:
         mailer.open()
         refused = mailer_send(mailer, message)
