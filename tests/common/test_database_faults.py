@@ -155,11 +155,13 @@ def test_database_down_or_frozen_gives_503_and_cached_pages_stay(stack):
 
     log = app.log()
     # Once a minute per gunicorn worker (log_once), not once per request: the 503's line and
-    # the page cache's check of the content version, each with one traceback (and its cause).
+    # the page cache's check of the content version, each with one traceback and its cause,
+    # and a third when the worker's first failure came while handling another (the admin's
+    # request, whose session read fails too): which worker takes which request is chance.
     unavailable = log.count("The database is unavailable")
     version = log.count("The database did not give the content version")
     assert 1 <= unavailable <= 2 and version <= 2, log
-    assert log.count("Traceback") <= 2 * (unavailable + version), log
+    assert log.count("Traceback") <= 3 * (unavailable + version), log
     assert "Internal Server Error" not in log
 
 
