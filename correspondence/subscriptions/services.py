@@ -84,10 +84,13 @@ def subscription_confirm(*, subscription):
 
 
 def subscription_unsubscribe(*, subscription):
-    """End a subscription now: it receives nothing more (deliveries waiting for it are
-    cancelled when a worker claims them). Returns False if it had already ended."""
+    """End the subscription now, and every other of its address (case aside): one message
+    serves all the pages an address follows (`audience.one_per_address`), so its unsubscribe
+    link stops them all. Nothing more is sent (deliveries waiting for them are cancelled
+    when a worker claims them). Returns False if none was still active."""
     return bool(Subscription.objects.filter(
-        pk=subscription.pk, unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now()))
+        email__iexact=subscription.email, unsubscribed_at__isnull=True,
+    ).update(unsubscribed_at=timezone.now()))
 
 
 def subscription_change(*, subscription, language, wants_notices, wants_letters):

@@ -170,3 +170,16 @@ def test_a_subscriber_erased_while_being_sent_leaves_no_address_in_the_ledger(no
     claimed.refresh_from_db()
     assert claimed.state == Delivery.State.SENT
     assert (claimed.subscription_id, claimed.recipients, claimed.accepted) == (None, "", [])
+
+
+def test_unsubscribing_ends_every_subscription_of_the_address(notice):
+    from correspondence.subscriptions.audience import notice_subscriptions
+    from correspondence.subscriptions.services import subscription_unsubscribe
+
+    first = subscription(email="reader@example.org")
+    subscription(email="READER@example.org", session=notice.session)
+
+    assert subscription_unsubscribe(subscription=first)
+
+    assert not notice_subscriptions(notice).exists()
+    assert not subscription_unsubscribe(subscription=first)  # nothing left to end
